@@ -1,0 +1,34 @@
+// Builds the app: the middleware chain in its one order, the routers, and the error handlers.
+import { timing } from 'hono/timing';
+import { mountDocs } from './docs/routes';
+import { jsonBody } from './http/body';
+import { configGuard } from './http/config-guard';
+import { cors } from './http/cors';
+import { onError } from './http/errors';
+import { requestLog } from './http/logger';
+import { notFoundHandler } from './http/not-found';
+import { createRouter } from './http/openapi';
+import { requestId } from './http/request-id';
+import { securityHeaders } from './http/security-headers';
+import { opsRoutes } from './ops/routes';
+
+export function createApp() {
+  const app = createRouter();
+  app.use(
+    '*',
+    requestId,
+    requestLog,
+    timing({ totalDescription: 'Total' }),
+    securityHeaders,
+    configGuard,
+    cors,
+    jsonBody,
+  );
+
+  app.route('/', opsRoutes);
+
+  mountDocs(app);
+  app.notFound(notFoundHandler(() => app.routes));
+  app.onError(onError);
+  return app;
+}

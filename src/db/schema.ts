@@ -1,0 +1,266 @@
+// The single source of Tijori's data model. Money is integer paise, weights integer milligrams,
+// timestamps ISO 8601 UTC text (they sort as they read), dates YYYY-MM-DD text.
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const ROLES = ['owner', 'manager', 'cashier'] as const;
+export const METALS = ['gold', 'silver', 'platinum'] as const;
+export const CATEGORIES = [
+  'ring',
+  'necklace',
+  'earring',
+  'bangle',
+  'bracelet',
+  'chain',
+  'pendant',
+  'anklet',
+  'coin',
+  'other',
+] as const;
+export const PAYMENT_METHODS = ['cash', 'card', 'upi', 'khata'] as const;
+export const KHATA_TYPES = ['credit', 'payment'] as const;
+export const SALE_STATUSES = ['completed', 'voided'] as const;
+export const SHOP_STATUSES = ['active', 'suspended'] as const;
+
+export type Role = (typeof ROLES)[number];
+export type Metal = (typeof METALS)[number];
+export type Category = (typeof CATEGORIES)[number];
+
+const id = () => text('id').primaryKey();
+const shopId = () =>
+  text('shop_id')
+    .notNull()
+    .references(() => shops.id);
+const createdAt = () => text('created_at').notNull();
+const updatedAt = () => text('updated_at').notNull();
+
+export const shops = sqliteTable('shops', {
+  id: id(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  status: text('status', { enum: SHOP_STATUSES }).notNull().default('active'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: id(),
+    shopId: shopId(),
+    name: text('name').notNull(),
+    // Normalised (trimmed, lower-case) before it is stored; unique across all shops.
+    email: text('email').notNull().unique(),
+    // Self-describing: algorithm and parameters travel with the hash so they can be upgraded.
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('users_shop_created_idx').on(t.shopId, t.createdAt)],
+);
+
+// One row per refresh token ever issued; a family is one login's chain of rotations.
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    id: id(),
+    shopId: shopId(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    familyId: text('family_id').notNull(),
+    // SHA-256 of the opaque token; the token itself is never stored.
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: text('expires_at').notNull(),
+    spentAt: text('spent_at'),
+    revokedAt: text('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('refresh_tokens_family_idx').on(t.familyId), index('refresh_tokens_user_idx').on(t.userId)],
+);
+
+export const products = sqliteTable(
+  'products',
+  {
+    id: id(),
+    shopId: shopId(),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    category: text('category', { enum: CATEGORIES }).notNull(),
+    metal: text('metal', { enum: METALS }).notNull(),
+    purity: integer('purity').notNull(),
+    grossWeightMg: integer('gross_weight_mg').notNull(),
+    netWeightMg: integer('net_weight_mg').notNull(),
+    stoneWeightMg: integer('stone_weight_mg').notNull().default(0),
+    makingChargeBp: integer('making_charge_bp').notNull().default(0),
+    basePrice: integer('base_price').notNull(),
+    stock: integer('stock').notNull().default(0),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('products_shop_sku_uq').on(t.shopId, t.sku),
+    index('products_shop_active_name_idx').on(t.shopId, t.active, t.name),
+    index('products_shop_active_price_idx').on(t.shopId, t.active, t.basePrice),
+    index('products_shop_active_created_idx').on(t.shopId, t.active, t.createdAt),
+    index('products_shop_category_idx').on(t.shopId, t.category),
+    index('products_shop_metal_idx').on(t.shopId, t.metal),
+    check('products_stock_nonneg', sql`${t.stock} >= 0`),
+    check('products_weights', sql`${t.netWeightMg} <= ${t.grossWeightMg}`),
+  ],
+);
+
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: id(),
+    shopId: shopId(),
+    name: text('name').notNull(),
+    phone: text('phone').notNull(),
+    email: text('email'),
+    address: text('address'),
+    creditLimit: integer('credit_limit').notNull().default(0),
+    // What the customer owes; changed only in the same batch that appends a khata entry.
+    khataBalance: integer('khata_balance').notNull().default(0),
+    deletedAt: text('deleted_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // A deleted customer's phone may be used again.
+    uniqueIndex('customers_shop_phone_uq').on(t.shopId, t.phone).where(sql`${t.deletedAt} IS NULL`),
+    index('customers_shop_name_idx').on(t.shopId, t.name),
+  ],
+);
+
+export const sales = sqliteTable(
+  'sales',
+  {
+    id: id(),
+    shopId: shopId(),
+    customerId: text('customer_id').references(() => customers.id),
+    cashierId: text('cashier_id')
+      .notNull()
+      .references(() => users.id),
+    subtotal: integer('subtotal').notNull(),
+    discount: integer('discount').notNull().default(0),
+    total: integer('total').notNull(),
+    paymentMethod: text('payment_method', { enum: PAYMENT_METHODS }).notNull(),
+    status: text('status', { enum: SALE_STATUSES }).notNull().default('completed'),
+    note: text('note'),
+    voidedAt: text('voided_at'),
+    voidedBy: text('voided_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('sales_shop_created_idx').on(t.shopId, t.createdAt),
+    index('sales_shop_cashier_created_idx').on(t.shopId, t.cashierId, t.createdAt),
+    index('sales_shop_customer_created_idx').on(t.shopId, t.customerId, t.createdAt),
+    check('sales_total_nonneg', sql`${t.total} >= 0`),
+  ],
+);
+
+export const saleItems = sqliteTable(
+  'sale_items',
+  {
+    id: id(),
+    shopId: shopId(),
+    saleId: text('sale_id')
+      .notNull()
+      .references(() => sales.id),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    quantity: integer('quantity').notNull(),
+    unitPrice: integer('unit_price').notNull(),
+    lineTotal: integer('line_total').notNull(),
+  },
+  (t) => [index('sale_items_sale_idx').on(t.saleId), index('sale_items_product_idx').on(t.productId)],
+);
+
+export const khataEntries = sqliteTable(
+  'khata_entries',
+  {
+    id: id(),
+    shopId: shopId(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    type: text('type', { enum: KHATA_TYPES }).notNull(),
+    amount: integer('amount').notNull(),
+    balanceAfter: integer('balance_after').notNull(),
+    note: text('note'),
+    saleId: text('sale_id').references(() => sales.id),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('khata_entries_customer_created_idx').on(t.shopId, t.customerId, t.createdAt),
+    check('khata_amount_positive', sql`${t.amount} > 0`),
+  ],
+);
+
+// A POS retry with the same Idempotency-Key gets the first response back; expires after 24 h.
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    shopId: shopId(),
+    key: text('key').notNull(),
+    userId: text('user_id').notNull(),
+    requestHash: text('request_hash').notNull(),
+    // NULL while the first request is still in flight.
+    statusCode: integer('status_code'),
+    responseBody: text('response_body'),
+    createdAt: createdAt(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.key] }), index('idempotency_keys_expires_idx').on(t.expiresAt)],
+);
+
+export const metalRates = sqliteTable(
+  'metal_rates',
+  {
+    id: id(),
+    shopId: shopId(),
+    metal: text('metal', { enum: METALS }).notNull(),
+    purity: integer('purity').notNull(),
+    // Paise per gram of metal at this purity.
+    ratePerGram: integer('rate_per_gram').notNull(),
+    effectiveDate: text('effective_date').notNull(),
+    createdBy: text('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('metal_rates_shop_metal_purity_date_uq').on(t.shopId, t.metal, t.purity, t.effectiveDate),
+    index('metal_rates_shop_date_idx').on(t.shopId, t.effectiveDate),
+  ],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: id(),
+    shopId: shopId(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    // JSON object of non-secret facts (e.g. old and new price); never passwords or tokens.
+    details: text('details'),
+    requestId: text('request_id'),
+    ip: text('ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('audit_shop_created_idx').on(t.shopId, t.createdAt),
+    index('audit_shop_action_created_idx').on(t.shopId, t.action, t.createdAt),
+    index('audit_shop_actor_created_idx').on(t.shopId, t.actorId, t.createdAt),
+  ],
+);

@@ -1,0 +1,21 @@
+// The Worker's bindings, vars and secrets as the runtime hands them over (all vars are strings).
+export interface Env {
+  DB: D1Database;
+  AUTH_KV: KVNamespace;
+  RATE_LIMITER: DurableObjectNamespace;
+  ENVIRONMENT?: string;
+  CORS_ORIGINS?: string;
+  SIGNUP_ENABLED?: string;
+  DOCS_ENABLED?: string;
+  ACCESS_TOKEN_TTL?: string;
+  REFRESH_TOKEN_TTL?: string;
+  RATE_LIMIT_LOGIN?: string;
+  RATE_LIMIT_REGISTER?: string;
+  RATE_LIMIT_REFRESH?: string;
+  RATE_LIMIT_API?: string;
+  RATE_LIMIT_PUBLIC?: string;
+  RATE_LIMIT_PREDICT?: string;
+  PRICE_MODEL_VERSION?: string;
+  JWT_SECRET?: string;
+  JWT_SECRET_PREVIOUS?: string;
+}

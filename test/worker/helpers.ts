@@ -1,0 +1,37 @@
+// Drive the real Worker: through its own fetch with the wrangler.toml env, or with vars overridden.
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import type { Env } from '../../src/env';
+import worker from '../../src/index';
+
+export const BASE = 'https://tijori.test';
+
+export type Json = Record<string, any>;
+
+export interface CallOptions extends RequestInit {
+  json?: unknown;
+  token?: string;
+  env?: Partial<Env> & Record<string, unknown>;
+}
+
+/** One request to the Worker; `env` overrides vars for this call (like `wrangler dev --var`). */
+export async function call(path: string, { json, token, env: overrides, ...init }: CallOptions = {}) {
+  const headers = new Headers(init.headers);
+  if (json !== undefined) headers.set('Content-Type', 'application/json');
+  if (token) headers.set('Authorization', `Bearer ${token}`);
+  const request = new Request(new URL(path, BASE), {
+    ...init,
+    headers,
+    body: json !== undefined ? JSON.stringify(json) : init.body,
+  });
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request, overrides ? { ...env, ...overrides } : env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+/** A request and its parsed JSON body. */
+export async function callJson(path: string, options?: CallOptions) {
+  const res = await call(path, options);
+  const body = (await res.json()) as Json;
+  return { res, body };
+}
