@@ -118,6 +118,7 @@ CREATE TABLE `refresh_tokens` (
 	`token_hash` text NOT NULL,
 	`expires_at` text NOT NULL,
 	`spent_at` text,
+	`replaced_by` text,
 	`revoked_at` text,
 	`created_at` text NOT NULL,
 	FOREIGN KEY (`shop_id`) REFERENCES `shops`(`id`) ON UPDATE no action ON DELETE no action,

@@ -1,5 +1,6 @@
 // Builds the app: the middleware chain in its one order, the routers, and the error handlers.
 import { timing } from 'hono/timing';
+import { authRoutes } from './auth/routes';
 import { mountDocs } from './docs/routes';
 import { jsonBody } from './http/body';
 import { configGuard } from './http/config-guard';
@@ -11,6 +12,7 @@ import { createRouter } from './http/openapi';
 import { requestId } from './http/request-id';
 import { securityHeaders } from './http/security-headers';
 import { opsRoutes } from './ops/routes';
+import { userRoutes } from './shop/users/routes';
 
 export function createApp() {
   const app = createRouter();
@@ -26,6 +28,8 @@ export function createApp() {
   );
 
   app.route('/', opsRoutes);
+  app.route('/api/v1/auth', authRoutes);
+  app.route('/api/v1/users', userRoutes);
 
   mountDocs(app);
   app.notFound(notFoundHandler(() => app.routes));

@@ -75,6 +75,8 @@ export const refreshTokens = sqliteTable(
     tokenHash: text('token_hash').notNull().unique(),
     expiresAt: text('expires_at').notNull(),
     spentAt: text('spent_at'),
+    // The token that replaced this one; also what decides a rotation race (see auth/sessions).
+    replacedBy: text('replaced_by'),
     revokedAt: text('revoked_at'),
     createdAt: createdAt(),
   },

@@ -6,6 +6,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const start = performance.now();
   await next();
   const status = c.res.status;
+  const auth = c.get('auth');
   console.log(
     JSON.stringify({
       time: new Date().toISOString(),
@@ -15,8 +16,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
       path: c.req.path,
       status,
       duration_ms: Math.round((performance.now() - start) * 100) / 100,
-      ...(c.get('shopId') ? { shop: c.get('shopId') } : {}),
-      ...(c.get('userId') ? { user: c.get('userId') } : {}),
+      ...(auth ? { shop: auth.shopId, user: auth.userId } : {}),
     }),
   );
 });

@@ -1,14 +1,27 @@
 // The context every handler sees: bindings plus what the middleware chain puts on it.
+
 import type { Config } from '../config';
+import type { Role } from '../db/schema';
 import type { Env } from '../env';
 
 export interface AppVariables {
   requestId: string;
   /** Absent only on /health when the config is broken. */
   config: Config;
-  /** Known once a route authenticates; the request log line carries them. */
-  shopId?: string;
-  userId?: string;
+  /** Set by the auth guard on authenticated routes; the request log line reads it. */
+  auth?: AuthContext;
+}
+
+/** Who is calling, from a verified, unrevoked access token. */
+export interface AuthContext {
+  userId: string;
+  shopId: string;
+  role: Role;
+  /** The access token's id and expiry (epoch seconds), for logout's revocation entry. */
+  jti: string;
+  exp: number;
+  /** The login (refresh-token family) this token belongs to. */
+  familyId: string;
 }
 
 export interface AppEnv {

@@ -1,0 +1,41 @@
+// The auth guard: a verified, unrevoked access token with at least the route's role, or no entry.
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { Role } from '../db/schema';
+import { ApiError } from '../http/errors';
+import type { AppEnv, AuthContext } from '../http/types';
+import { isRevoked } from './revocation';
+import { verifyAccessToken } from './tokens';
+
+const RANK: Record<Role, number> = { cashier: 1, manager: 2, owner: 3 };
+
+export const hasRole = (role: Role, atLeast: Role) => RANK[role] >= RANK[atLeast];
+
+/** Declared in a route's `middleware`; `minRole` follows the contract's role table. */
+export const requireAuth = (minRole: Role = 'cashier') =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header('Authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) {
+      throw new ApiError(401, 'UNAUTHENTICATED', 'A Bearer access token is required', undefined, {
+        'WWW-Authenticate': 'Bearer realm="tijori"',
+      });
+    }
+    const token = await verifyAccessToken(c.get('config'), m[1]!);
+    if (await isRevoked(c.env.AUTH_KV, token)) {
+      throw new ApiError(401, 'TOKEN_REVOKED', 'This session has been signed out');
+    }
+    if (!hasRole(token.role, minRole)) {
+      throw new ApiError(403, 'FORBIDDEN', `This action needs the ${minRole} role or higher`);
+    }
+    const { userId, shopId, role, jti, exp, familyId } = token;
+    c.set('auth', { userId, shopId, role, jti, exp, familyId });
+    await next();
+  });
+
+/** The caller of an authenticated route (the guard ran, so it is set). */
+export const authOf = (c: Context<AppEnv>): AuthContext => {
+  const auth = c.get('auth');
+  if (!auth) throw new Error('authOf called on a route without requireAuth');
+  return auth;
+};

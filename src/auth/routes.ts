@@ -1,0 +1,118 @@
+// /api/v1/auth: declarations and thin handlers; the rules are in ./service.
+
+import { cleanText } from '../http/fields';
+import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
+import { requireAuth } from './guard';
+import { email, password, personName, SessionSchema, ShopSchema, slug, TokensSchema, UserSchema } from './schemas';
+import * as auth from './service';
+
+const tags = ['Auth'];
+const security = [{ bearer: [] }];
+const noContent = { 204: { description: 'Done' } };
+
+const RegisterBody = z
+  .strictObject({
+    shop: z.strictObject({ name: cleanText(1, 100), slug }),
+    name: personName,
+    email,
+    password,
+  })
+  .openapi('RegisterRequest');
+const LoginBody = z.strictObject({ email, password }).openapi('LoginRequest');
+const RefreshBody = z.strictObject({ refresh_token: z.string().min(1).max(512) }).openapi('RefreshRequest');
+const LogoutBody = z.strictObject({ refresh_token: z.string().min(1).max(512).optional() });
+const PasswordBody = z.strictObject({ current_password: password, new_password: password });
+
+export const authRoutes = createRouter()
+  .openapi(
+    defineRoute({
+      method: 'post',
+      path: '/register',
+      tags,
+      summary: 'Create a shop and its owner (when SIGNUP_ENABLED)',
+      request: jsonBody(RegisterBody),
+      responses: { 201: jsonContent(dataOf(SessionSchema), 'Shop, owner and a session') },
+    }),
+    async (c) => ok(c, await auth.register(c, c.req.valid('json')), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: 'post',
+      path: '/login',
+      tags,
+      summary: 'Sign in',
+      request: jsonBody(LoginBody),
+      responses: { 200: jsonContent(dataOf(SessionSchema), 'Signed in') },
+    }),
+    async (c) => ok(c, await auth.login(c, c.req.valid('json'))),
+  )
+  .openapi(
+    defineRoute({
+      method: 'post',
+      path: '/refresh',
+      tags,
+      summary: 'Rotate a refresh token for a new pair (the old one is spent)',
+      request: jsonBody(RefreshBody),
+      responses: { 200: jsonContent(dataOf(z.object({ tokens: TokensSchema })), 'A new token pair') },
+    }),
+    async (c) => ok(c, await auth.refresh(c, c.req.valid('json').refresh_token)),
+  )
+  .openapi(
+    defineRoute({
+      method: 'post',
+      path: '/logout',
+      tags,
+      security,
+      summary: 'End this session (the access token and its refresh family)',
+      middleware: [requireAuth()],
+      request: { body: { content: { 'application/json': { schema: LogoutBody } }, required: false } },
+      responses: noContent,
+    }),
+    async (c) => {
+      await auth.logout(c, c.req.valid('json')?.refresh_token);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: 'post',
+      path: '/logout-all',
+      tags,
+      security,
+      summary: 'End every session of this user',
+      middleware: [requireAuth()],
+      responses: noContent,
+    }),
+    async (c) => {
+      await auth.logoutAll(c);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: 'get',
+      path: '/me',
+      tags,
+      security,
+      summary: 'The signed-in user and shop',
+      middleware: [requireAuth()],
+      responses: { 200: jsonContent(dataOf(z.object({ user: UserSchema, shop: ShopSchema })), 'Who you are') },
+    }),
+    async (c) => ok(c, await auth.me(c)),
+  )
+  .openapi(
+    defineRoute({
+      method: 'post',
+      path: '/password',
+      tags,
+      security,
+      summary: 'Change password; other sessions end',
+      middleware: [requireAuth()],
+      request: jsonBody(PasswordBody),
+      responses: noContent,
+    }),
+    async (c) => {
+      await auth.changePassword(c, c.req.valid('json'));
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,97 @@
+// The shop's staff accounts (owner only). The last active owner can never be demoted or deactivated,
+// checked inside the UPDATE itself so two owners demoting each other at once cannot both succeed.
+import { count, desc, eq, sql } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { auditQuery } from '../../audit/record';
+import { authOf } from '../../auth/guard';
+import { revokeUserAccess } from '../../auth/revocation';
+import { toUser } from '../../auth/schemas';
+import { emailTaken, endAllSessions, newUserRow } from '../../auth/service';
+import { dbOf } from '../../db/client';
+import { isUniqueViolation } from '../../db/errors';
+import { type Role, users } from '../../db/schema';
+import { inShop } from '../../db/scope';
+import { ApiError, notFound } from '../../http/errors';
+import type { AppEnv } from '../../http/types';
+import { nowIso } from '../../lib/id';
+
+type C = Context<AppEnv>;
+
+export async function listUsers(c: C, page: number, limit: number) {
+  const { shopId } = authOf(c);
+  const db = dbOf(c);
+  const where = inShop(users, shopId);
+  const [rows, [total]] = await db.batch([
+    db
+      .select()
+      .from(users)
+      .where(where)
+      .orderBy(desc(users.createdAt), desc(users.id))
+      .limit(limit)
+      .offset((page - 1) * limit),
+    db.select({ n: count() }).from(users).where(where),
+  ]);
+  return { items: rows.map(toUser), total: total?.n ?? 0, page, limit };
+}
+
+export async function createUser(c: C, body: { name: string; email: string; password: string; role: Role }) {
+  const { shopId } = authOf(c);
+  const user = await newUserRow({ ...body, shopId });
+  const db = dbOf(c);
+  try {
+    await db.batch([
+      db.insert(users).values(user),
+      auditQuery(c, { action: 'user.created', targetType: 'user', targetId: user.id, details: { role: user.role } }),
+    ]);
+  } catch (err) {
+    if (isUniqueViolation(err, 'users.email')) throw emailTaken();
+    throw err;
+  }
+  return toUser(user);
+}
+
+export async function updateUser(c: C, id: string, patch: { name?: string; role?: Role; active?: boolean }) {
+  const { shopId } = authOf(c);
+  const db = dbOf(c);
+  const [before] = await db
+    .select()
+    .from(users)
+    .where(inShop(users, shopId, eq(users.id, id)));
+  if (!before) throw notFound('User');
+
+  const losesOwnership = (patch.role !== undefined && patch.role !== 'owner') || patch.active === false;
+  const guard = losesOwnership
+    ? sql`(SELECT count(*) FROM users WHERE shop_id = ${shopId} AND role = 'owner' AND active = 1 AND id != ${id}) > 0
+          OR NOT (${users.role} = 'owner' AND ${users.active} = 1)`
+    : undefined;
+  const changes = { ...patch, updatedAt: nowIso() };
+  const [result] = await db.batch([
+    db
+      .update(users)
+      .set(changes)
+      .where(inShop(users, shopId, eq(users.id, id), guard)),
+    auditQuery(c, {
+      action: 'user.updated',
+      targetType: 'user',
+      targetId: id,
+      details: {
+        ...(patch.role !== undefined && patch.role !== before.role
+          ? { role: { from: before.role, to: patch.role } }
+          : {}),
+        ...(patch.active !== undefined && patch.active !== before.active
+          ? { active: { from: before.active, to: patch.active } }
+          : {}),
+        ...(patch.name !== undefined && patch.name !== before.name ? { name_changed: true } : {}),
+      },
+    }),
+  ]);
+  if (result.meta.changes !== 1) {
+    throw new ApiError(409, 'LAST_OWNER', 'A shop must keep at least one active owner');
+  }
+  // Tokens carry the role: a role change or deactivation must not outlive the next request.
+  if (patch.active === false && before.active) await endAllSessions(c, id, []);
+  else if (patch.role !== undefined && patch.role !== before.role) {
+    await revokeUserAccess(c.env.AUTH_KV, c.get('config'), id);
+  }
+  return toUser({ ...before, ...changes });
+}

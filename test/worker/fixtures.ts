@@ -1,0 +1,54 @@
+// Builds tenants through the public API, as a client would.
+import { expect } from 'vitest';
+import { callJson, type Json } from './helpers';
+
+let counter = 0;
+export const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export const PASSWORD = 'Correct-Horse-42';
+
+export interface Session {
+  access: string;
+  refresh: string;
+  user: Json;
+  shop: Json;
+  email: string;
+}
+
+const asSession = (body: Json, email: string): Session => ({
+  access: body.data.tokens.access_token,
+  refresh: body.data.tokens.refresh_token,
+  user: body.data.user,
+  shop: body.data.shop,
+  email,
+});
+
+/** A new shop with its owner, signed in. */
+export async function newShop(): Promise<Session> {
+  const slug = unique('shop-');
+  const email = `${slug}@example.com`;
+  const { res, body } = await callJson('/api/v1/auth/register', {
+    method: 'POST',
+    json: { shop: { name: `Shop ${slug}`, slug }, name: 'Owner', email, password: PASSWORD },
+  });
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return asSession(body, email);
+}
+
+export async function login(email: string, password = PASSWORD): Promise<Session> {
+  const { res, body } = await callJson('/api/v1/auth/login', { method: 'POST', json: { email, password } });
+  expect(res.status, JSON.stringify(body)).toBe(200);
+  return asSession(body, email);
+}
+
+/** A user of the owner's shop with the given role, signed in. */
+export async function newStaff(owner: Session, role: 'owner' | 'manager' | 'cashier'): Promise<Session> {
+  const email = `${unique(role)}@example.com`;
+  const { res, body } = await callJson('/api/v1/users', {
+    method: 'POST',
+    token: owner.access,
+    json: { name: `A ${role}`, email, password: PASSWORD, role },
+  });
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return login(email);
+}
