@@ -61,8 +61,8 @@ export async function updateUser(c: C, id: string, patch: { name?: string; role?
 
   const losesOwnership = (patch.role !== undefined && patch.role !== 'owner') || patch.active === false;
   const guard = losesOwnership
-    ? sql`(SELECT count(*) FROM users WHERE shop_id = ${shopId} AND role = 'owner' AND active = 1 AND id != ${id}) > 0
-          OR NOT (${users.role} = 'owner' AND ${users.active} = 1)`
+    ? sql`((SELECT count(*) FROM users WHERE shop_id = ${shopId} AND role = 'owner' AND active = 1 AND id != ${id}) > 0
+          OR NOT (${users.role} = 'owner' AND ${users.active} = 1))`
     : undefined;
   const changes = { ...patch, updatedAt: nowIso() };
   const [result] = await db.batch([

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { call, callJson } from '../helpers';
 import { login, newShop, PASSWORD, unique } from '../fixtures';
+import { call, callJson } from '../helpers';
 
 describe('register and login', () => {
   it('register creates a shop and its owner and signs them in', async () => {
@@ -29,12 +29,19 @@ describe('register and login', () => {
     });
     expect(taken.res.status).toBe(409);
     expect(taken.body.error.code).toBe('EMAIL_TAKEN');
-    const orphan = await env.DB.prepare('SELECT count(*) AS n FROM shops WHERE slug = ?').bind(slug).first<{ n: number }>();
+    const orphan = await env.DB.prepare('SELECT count(*) AS n FROM shops WHERE slug = ?')
+      .bind(slug)
+      .first<{ n: number }>();
     expect(orphan?.n).toBe(0);
 
     const slugTaken = await callJson('/api/v1/auth/register', {
       method: 'POST',
-      json: { shop: { name: 'X', slug: s.shop.slug }, name: 'X', email: `${unique('x')}@example.com`, password: PASSWORD },
+      json: {
+        shop: { name: 'X', slug: s.shop.slug },
+        name: 'X',
+        email: `${unique('x')}@example.com`,
+        password: PASSWORD,
+      },
     });
     expect(slugTaken.res.status).toBe(409);
     expect(slugTaken.body.error.code).toBe('SLUG_TAKEN');
@@ -44,7 +51,12 @@ describe('register and login', () => {
     const { res, body } = await callJson('/api/v1/auth/register', {
       method: 'POST',
       env: { SIGNUP_ENABLED: 'false' },
-      json: { shop: { name: 'X', slug: unique('off-') }, name: 'X', email: `${unique('off')}@example.com`, password: PASSWORD },
+      json: {
+        shop: { name: 'X', slug: unique('off-') },
+        name: 'X',
+        email: `${unique('off')}@example.com`,
+        password: PASSWORD,
+      },
     });
     expect(res.status).toBe(403);
     expect(body.error.code).toBe('SIGNUP_DISABLED');
@@ -74,7 +86,9 @@ describe('register and login', () => {
 
   it('stores a salted scrypt hash with its parameters, never the password', async () => {
     const s = await newShop();
-    const row = await env.DB.prepare('SELECT password_hash FROM users WHERE id = ?').bind(s.user.id).first<{ password_hash: string }>();
+    const row = await env.DB.prepare('SELECT password_hash FROM users WHERE id = ?')
+      .bind(s.user.id)
+      .first<{ password_hash: string }>();
     expect(row?.password_hash).toMatch(/^scrypt\$N=16384,r=8,p=5\$/);
     expect(row?.password_hash).not.toContain(PASSWORD);
   });
@@ -85,7 +99,9 @@ describe('register and login', () => {
     const weak = await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 });
     await env.DB.prepare('UPDATE users SET password_hash = ? WHERE id = ?').bind(weak, s.user.id).run();
     await login(s.email);
-    const row = await env.DB.prepare('SELECT password_hash FROM users WHERE id = ?').bind(s.user.id).first<{ password_hash: string }>();
+    const row = await env.DB.prepare('SELECT password_hash FROM users WHERE id = ?')
+      .bind(s.user.id)
+      .first<{ password_hash: string }>();
     expect(row?.password_hash).toMatch(/^scrypt\$N=16384,r=8,p=5\$/);
   });
 });
@@ -93,7 +109,10 @@ describe('register and login', () => {
 describe('login failures look the same whether or not the email exists', () => {
   it('unknown email and wrong password give the same status and body shape', async () => {
     const s = await newShop();
-    const wrong = await callJson('/api/v1/auth/login', { method: 'POST', json: { email: s.email, password: 'Wrong-Pass-99' } });
+    const wrong = await callJson('/api/v1/auth/login', {
+      method: 'POST',
+      json: { email: s.email, password: 'Wrong-Pass-99' },
+    });
     const unknown = await callJson('/api/v1/auth/login', {
       method: 'POST',
       json: { email: `${unique('nobody')}@example.com`, password: 'Wrong-Pass-99' },
@@ -108,7 +127,10 @@ describe('login failures look the same whether or not the email exists', () => {
 describe('refresh, logout and password change', () => {
   it('refresh rotates: a new pair, and the old refresh token is spent', async () => {
     const s = await newShop();
-    const { res, body } = await callJson('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: s.refresh } });
+    const { res, body } = await callJson('/api/v1/auth/refresh', {
+      method: 'POST',
+      json: { refresh_token: s.refresh },
+    });
     expect(res.status).toBe(200);
     expect(body.data.tokens).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
     expect(body.data.tokens.refresh_token).not.toBe(s.refresh);
@@ -158,7 +180,9 @@ describe('refresh, logout and password change', () => {
     });
     expect(res.status).toBe(204);
     expect((await call('/api/v1/auth/me', { token: other.access })).status).toBe(401);
-    expect((await call('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: other.refresh } })).status).toBe(401);
+    expect(
+      (await call('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: other.refresh } })).status,
+    ).toBe(401);
     expect((await call('/api/v1/auth/me', { token: s.access })).status).toBe(200);
     await login(s.email, 'Brand-New-Secret-7');
     const old = await callJson('/api/v1/auth/login', { method: 'POST', json: { email: s.email, password: PASSWORD } });

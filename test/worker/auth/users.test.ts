@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { newShop, newStaff, PASSWORD, unique } from '../fixtures';
+import { call, callJson } from '../helpers';
+
+describe('users (owner only)', () => {
+  it('an owner lists, creates and updates the shop’s users', async () => {
+    const owner = await newShop();
+    const email = `${unique('mgr')}@Example.com`;
+    const created = await callJson('/api/v1/users', {
+      method: 'POST',
+      token: owner.access,
+      json: { name: ' <b>Meena</b> ', email, password: PASSWORD, role: 'manager' },
+    });
+    expect(created.res.status).toBe(201);
+    expect(created.body.data).toMatchObject({
+      name: 'Meena',
+      email: email.toLowerCase(),
+      role: 'manager',
+      active: true,
+    });
+
+    const list = await callJson('/api/v1/users?limit=1', { token: owner.access });
+    expect(list.body.meta).toEqual({ page: 1, limit: 1, total: 2, total_pages: 2 });
+
+    const patched = await callJson(`/api/v1/users/${created.body.data.id}`, {
+      method: 'PATCH',
+      token: owner.access,
+      json: { role: 'cashier' },
+    });
+    expect(patched.body.data.role).toBe('cashier');
+  });
+
+  it('a limit over 100 is a 400, not clamped', async () => {
+    const owner = await newShop();
+    const { res } = await callJson('/api/v1/users?limit=101', { token: owner.access });
+    expect(res.status).toBe(400);
+  });
+
+  it.each(['manager', 'cashier'] as const)('a %s cannot manage users', async (role) => {
+    const owner = await newShop();
+    const staff = await newStaff(owner, role);
+    expect((await call('/api/v1/users', { token: staff.access })).status).toBe(403);
+    const create = await call('/api/v1/users', {
+      method: 'POST',
+      token: staff.access,
+      json: { name: 'X', email: `${unique('x')}@example.com`, password: PASSWORD, role: 'owner' },
+    });
+    expect(create.status).toBe(403);
+  });
+
+  it('a duplicate email is 409 EMAIL_TAKEN, across shops too', async () => {
+    const a = await newShop();
+    const b = await newShop();
+    const { res, body } = await callJson('/api/v1/users', {
+      method: 'POST',
+      token: b.access,
+      json: { name: 'X', email: a.email, password: PASSWORD, role: 'cashier' },
+    });
+    expect(res.status).toBe(409);
+    expect(body.error.code).toBe('EMAIL_TAKEN');
+  });
+
+  it('another shop’s user is a 404, never a 403', async () => {
+    const a = await newShop();
+    const b = await newShop();
+    const { res, body } = await callJson(`/api/v1/users/${a.user.id}`, {
+      method: 'PATCH',
+      token: b.access,
+      json: { active: false },
+    });
+    expect(res.status).toBe(404);
+    expect(body.error.code).toBe('NOT_FOUND');
+    expect((await call('/api/v1/auth/me', { token: a.access })).status).toBe(200);
+  });
+});
+
+describe('the last active owner', () => {
+  it('cannot be demoted or deactivated', async () => {
+    const owner = await newShop();
+    for (const json of [{ role: 'manager' }, { active: false }]) {
+      const { res, body } = await callJson(`/api/v1/users/${owner.user.id}`, {
+        method: 'PATCH',
+        token: owner.access,
+        json,
+      });
+      expect(res.status).toBe(409);
+      expect(body.error.code).toBe('LAST_OWNER');
+    }
+  });
+
+  it('can step down once another owner exists', async () => {
+    const owner = await newShop();
+    const second = await newStaff(owner, 'owner');
+    const { res } = await callJson(`/api/v1/users/${owner.user.id}`, {
+      method: 'PATCH',
+      token: second.access,
+      json: { role: 'manager' },
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('two owners demoting each other at once leave one owner', async () => {
+    const a = await newShop();
+    const b = await newStaff(a, 'owner');
+    const [ra, rb] = await Promise.all([
+      call(`/api/v1/users/${b.user.id}`, { method: 'PATCH', token: a.access, json: { role: 'manager' } }),
+      call(`/api/v1/users/${a.user.id}`, { method: 'PATCH', token: b.access, json: { role: 'manager' } }),
+    ]);
+    expect([ra.status, rb.status].sort()).toEqual([200, 409]);
+  });
+});
+
+describe('role changes take effect on the next request', () => {
+  it('a demoted manager’s old token no longer carries the old role', async () => {
+    const owner = await newShop();
+    const mgr = await newStaff(owner, 'manager');
+    const bystanderShop = await newShop();
+    const bystander = await newStaff(bystanderShop, 'manager');
+    await callJson(`/api/v1/users/${mgr.user.id}`, { method: 'PATCH', token: owner.access, json: { role: 'cashier' } });
+    // Only the one user changed: not the other shop's manager.
+    const others = await callJson('/api/v1/auth/me', { token: bystander.access });
+    expect(others.body.data.user.role).toBe('manager');
+    expect((await call('/api/v1/auth/me', { token: mgr.access })).status).toBe(401);
+    // Refreshing issues a token with the new role.
+    const { body } = await callJson('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: mgr.refresh } });
+    const me = await callJson('/api/v1/auth/me', { token: body.data.tokens.access_token });
+    expect(me.body.data.user.role).toBe('cashier');
+  });
+});
