@@ -1,6 +1,7 @@
 // Builds the app: the middleware chain in its one order, the routers, and the error handlers.
 import { timing } from 'hono/timing';
 import { authRoutes } from './auth/routes';
+import { d1Bookmark } from './db/client';
 import { mountDocs } from './docs/routes';
 import { jsonBody } from './http/body';
 import { configGuard } from './http/config-guard';
@@ -25,6 +26,7 @@ export function createApp() {
     configGuard,
     cors,
     jsonBody,
+    d1Bookmark,
   );
 
   app.route('/', opsRoutes);

@@ -8,6 +8,8 @@ export interface AppVariables {
   requestId: string;
   /** Absent only on /health when the config is broken. */
   config: Config;
+  /** Where this request's D1 session starts when the client sent no bookmark (see db/client). */
+  d1Start?: 'first-primary' | 'first-unconstrained';
   /** Set by the auth guard on authenticated routes; the request log line reads it. */
   auth?: AuthContext;
 }
