@@ -39,3 +39,9 @@ export const authOf = (c: Context<AppEnv>): AuthContext => {
   if (!auth) throw new Error('authOf called on a route without requireAuth');
   return auth;
 };
+
+/**
+ * What an authenticated route declares in its `middleware`: the guard with the route's minimum
+ * role, then the per-user API rate-limit policy.
+ */
+export const authed = (minRole: Role = 'cashier') => [requireAuth(minRole)];

@@ -2,7 +2,7 @@
 
 import { cleanText } from '../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
-import { requireAuth } from './guard';
+import { authed } from './guard';
 import { email, password, personName, SessionSchema, ShopSchema, slug, TokensSchema, UserSchema } from './schemas';
 import * as auth from './service';
 
@@ -64,7 +64,7 @@ export const authRoutes = createRouter()
       tags,
       security,
       summary: 'End this session (the access token and its refresh family)',
-      middleware: [requireAuth()],
+      middleware: authed(),
       request: { body: { content: { 'application/json': { schema: LogoutBody } }, required: false } },
       responses: noContent,
     }),
@@ -80,7 +80,7 @@ export const authRoutes = createRouter()
       tags,
       security,
       summary: 'End every session of this user',
-      middleware: [requireAuth()],
+      middleware: authed(),
       responses: noContent,
     }),
     async (c) => {
@@ -95,7 +95,7 @@ export const authRoutes = createRouter()
       tags,
       security,
       summary: 'The signed-in user and shop',
-      middleware: [requireAuth()],
+      middleware: authed(),
       responses: { 200: jsonContent(dataOf(z.object({ user: UserSchema, shop: ShopSchema })), 'Who you are') },
     }),
     async (c) => ok(c, await auth.me(c)),
@@ -107,7 +107,7 @@ export const authRoutes = createRouter()
       tags,
       security,
       summary: 'Change password; other sessions end',
-      middleware: [requireAuth()],
+      middleware: authed(),
       request: jsonBody(PasswordBody),
       responses: noContent,
     }),

@@ -1,5 +1,5 @@
 // /api/v1/users (owner): the shop's staff.
-import { requireAuth } from '../../auth/guard';
+import { authed } from '../../auth/guard';
 import { email, password, personName, UserSchema } from '../../auth/schemas';
 import { ROLES } from '../../db/schema';
 import { idParam } from '../../http/fields';
@@ -19,7 +19,7 @@ import { createUser, listUsers, updateUser } from './service';
 
 const tags = ['Users'];
 const security = [{ bearer: [] }];
-const middleware = [requireAuth('owner')];
+const middleware = authed('owner');
 
 const CreateUser = z.strictObject({ name: personName, email, password, role: z.enum(ROLES) }).openapi('CreateUser');
 const UpdateUser = z
