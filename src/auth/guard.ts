@@ -1,6 +1,7 @@
 // The auth guard: a verified, unrevoked access token with at least the route's role, or no entry.
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { endTime, startTime } from 'hono/timing';
 import type { Role } from '../db/schema';
 import { ApiError } from '../http/errors';
 import type { AppEnv, AuthContext } from '../http/types';
@@ -21,10 +22,11 @@ export const requireAuth = (minRole: Role = 'cashier') =>
         'WWW-Authenticate': 'Bearer realm="tijori"',
       });
     }
+    startTime(c, 'auth', 'Token check and revocation read');
     const token = await verifyAccessToken(c.get('config'), m[1]!);
-    if (await isRevoked(c.env.AUTH_KV, token)) {
-      throw new ApiError(401, 'TOKEN_REVOKED', 'This session has been signed out');
-    }
+    const revoked = await isRevoked(c.env.AUTH_KV, token);
+    endTime(c, 'auth');
+    if (revoked) throw new ApiError(401, 'TOKEN_REVOKED', 'This session has been signed out');
     if (!hasRole(token.role, minRole)) {
       throw new ApiError(403, 'FORBIDDEN', `This action needs the ${minRole} role or higher`);
     }
