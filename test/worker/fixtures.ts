@@ -7,6 +7,9 @@ export const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${
 
 export const PASSWORD = 'Correct-Horse-42';
 
+/** A distinct client address, so per-IP rate limits treat each fixture as its own client. */
+export const randomIp = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 256)).join('.')}`;
+
 export interface Session {
   access: string;
   refresh: string;
@@ -29,6 +32,7 @@ export async function newShop(): Promise<Session> {
   const email = `${slug}@example.com`;
   const { res, body } = await callJson('/api/v1/auth/register', {
     method: 'POST',
+    headers: { 'CF-Connecting-IP': randomIp() },
     json: { shop: { name: `Shop ${slug}`, slug }, name: 'Owner', email, password: PASSWORD },
   });
   expect(res.status, JSON.stringify(body)).toBe(201);
