@@ -1,8 +1,10 @@
 // The Worker's bindings, vars and secrets as the runtime hands them over (all vars are strings).
+import type { RateLimiter } from './rate-limit/durable-object';
+
 export interface Env {
   DB: D1Database;
   AUTH_KV: KVNamespace;
-  RATE_LIMITER: DurableObjectNamespace;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   ENVIRONMENT?: string;
   CORS_ORIGINS?: string;
   SIGNUP_ENABLED?: string;

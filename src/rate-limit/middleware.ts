@@ -1,0 +1,115 @@
+// rateLimit(): the one way to limit a route. Declare it in the route's `middleware`, e.g.
+//   defineRoute({ ..., middleware: [rateLimit('login', byIpAndEmail, { failMode: 'closed' })] })
+//   defineRoute({ ..., middleware: [requireAuth(), rateLimit('api', byUser, { failMode: 'open' })] })
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { Config } from '../config';
+import type { Env } from '../env';
+import { ApiError } from '../http/errors';
+import type { AppEnv } from '../http/types';
+import type { HitResult } from './durable-object';
+import type { KeyFn } from './keys';
+
+export { byIp, byIpAndEmail, byShop, byUser, ipKey, type KeyFn } from './keys';
+
+export type PolicyName = keyof Config['rateLimits'];
+
+export interface RateLimitOptions {
+  /**
+   * What to do when the limiter cannot answer (binding failing, object erroring, or slower than
+   * RATE_LIMITER_TIMEOUT_MS): `closed` refuses with 503 (auth routes: an unlimited password guesser
+   * is worse than a short outage), `open` lets the request through unlimited (read routes).
+   */
+  failMode: 'open' | 'closed';
+}
+
+/**
+ * How long a limited request waits for its object. A hit is a few in-memory operations in an
+ * object placed near its first caller, so a healthy answer takes single-digit milliseconds; past
+ * this the limiter is treated as unavailable rather than adding its latency to the request.
+ */
+export const RATE_LIMITER_TIMEOUT_MS = 100;
+
+/** One object per (policy, key): a key's hits are serialised by its own object, never a global one. */
+export const limiterName = (policy: PolicyName, key: string) => `${policy}:${key}`;
+
+const limiterFor = (env: Env, policy: PolicyName, key: string) =>
+  env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(limiterName(policy, key)));
+
+async function hitWithin(env: Env, policy: PolicyName, key: string, p: { limit: number; windowSeconds: number }) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${RATE_LIMITER_TIMEOUT_MS} ms`)),
+      RATE_LIMITER_TIMEOUT_MS,
+    );
+  });
+  try {
+    const hit = (async (): Promise<HitResult> => limiterFor(env, policy, key).hit(p.limit, p.windowSeconds))();
+    return await Promise.race([hit, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** draft-ietf-httpapi-ratelimit-headers: RateLimit-Policy and RateLimit, as structured fields. */
+function rateLimitHeaders(policy: PolicyName, p: { limit: number; windowSeconds: number }, hit: HitResult) {
+  // Rounded up: a client that waits t seconds is never early.
+  const reset = Math.max(0, Math.ceil(hit.resetMs / 1000));
+  return {
+    'RateLimit-Policy': `"${policy}";q=${p.limit};w=${p.windowSeconds}`,
+    RateLimit: `"${policy}";r=${hit.remaining};t=${reset}`,
+    reset,
+  };
+}
+
+function warnUnavailable(c: Context<AppEnv>, policy: PolicyName, failMode: 'open' | 'closed', err: unknown) {
+  // Never the key: it may hold an email address.
+  console.warn(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'warn',
+      msg: `rate limiter unavailable, failing ${failMode}`,
+      request_id: c.get('requestId'),
+      policy,
+      fail_mode: failMode,
+      error: err instanceof Error ? err.message : String(err),
+    }),
+  );
+}
+
+/**
+ * Counts the request against `policy` (configured by RATE_LIMIT_<POLICY>; "off" skips the limiter
+ * entirely) under the key `key` picks, with one Durable Object call. Allowed requests carry the
+ * RateLimit headers, also when the handler later fails; refused ones are 429 RATE_LIMITED with
+ * Retry-After.
+ */
+export const rateLimit = (policy: PolicyName, key: KeyFn, { failMode }: RateLimitOptions) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const p = c.get('config').rateLimits[policy];
+    if (!p) return next();
+
+    // Outside the try: a key function's bug (byUser before requireAuth) is a 500, not an outage.
+    const k = await key(c);
+    let hit: HitResult;
+    try {
+      hit = await hitWithin(c.env, policy, k, p);
+    } catch (err) {
+      warnUnavailable(c, policy, failMode, err);
+      if (failMode === 'closed') {
+        throw new ApiError(503, 'RATE_LIMITER_UNAVAILABLE', 'Rate limiting is unavailable; try again shortly');
+      }
+      return next();
+    }
+
+    const { reset, ...headers } = rateLimitHeaders(policy, p, hit);
+    if (!hit.allowed) {
+      throw new ApiError(429, 'RATE_LIMITED', `Too many requests; retry in ${Math.max(1, reset)} s`, undefined, {
+        ...headers,
+        'Retry-After': String(Math.max(1, reset)),
+      });
+    }
+    // Set before the handler runs, so an error response it ends in still carries them.
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    await next();
+  });
