@@ -39,6 +39,8 @@ export const shops = sqliteTable('shops', {
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
   status: text('status', { enum: SHOP_STATUSES }).notNull().default('active'),
+  // Bumped in the same batch as every catalog write; part of the storefront's cache key.
+  catalogVersion: integer('catalog_version').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -106,9 +108,10 @@ export const products = sqliteTable(
   },
   (t) => [
     uniqueIndex('products_shop_sku_uq').on(t.shopId, t.sku),
-    index('products_shop_active_name_idx').on(t.shopId, t.active, t.name),
-    index('products_shop_active_price_idx').on(t.shopId, t.active, t.basePrice),
-    index('products_shop_active_created_idx').on(t.shopId, t.active, t.createdAt),
+    // The list sorts, id last as their tiebreak so a page never needs a sort of its own.
+    index('products_shop_active_name_idx').on(t.shopId, t.active, t.name, t.id),
+    index('products_shop_active_price_idx').on(t.shopId, t.active, t.basePrice, t.id),
+    index('products_shop_active_created_idx').on(t.shopId, t.active, t.createdAt, t.id),
     index('products_shop_category_idx').on(t.shopId, t.category),
     index('products_shop_metal_idx').on(t.shopId, t.metal),
     check('products_stock_nonneg', sql`${t.stock} >= 0`),
