@@ -40,7 +40,7 @@ export const toUser = (u: typeof users.$inferSelect): z.infer<typeof UserSchema>
   created_at: u.createdAt,
 });
 
-export const toShop = (s: typeof shops.$inferSelect): z.infer<typeof ShopSchema> => ({
+export const toShop = (s: Omit<typeof shops.$inferSelect, 'catalogVersion'>): z.infer<typeof ShopSchema> => ({
   id: s.id,
   name: s.name,
   slug: s.slug,
