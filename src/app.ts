@@ -13,6 +13,10 @@ import { createRouter } from './http/openapi';
 import { requestId } from './http/request-id';
 import { securityHeaders } from './http/security-headers';
 import { opsRoutes } from './ops/routes';
+import { auditRoutes } from './shop/audit/routes';
+import { productRoutes } from './shop/products/routes';
+import { rateRoutes } from './shop/rates/routes';
+import { storefrontRoutes } from './shop/storefront/routes';
 import { userRoutes } from './shop/users/routes';
 
 export function createApp() {
@@ -32,6 +36,10 @@ export function createApp() {
   app.route('/', opsRoutes);
   app.route('/api/v1/auth', authRoutes);
   app.route('/api/v1/users', userRoutes);
+  app.route('/api/v1/products', productRoutes);
+  app.route('/api/v1/storefront', storefrontRoutes);
+  app.route('/api/v1/rates', rateRoutes);
+  app.route('/api/v1/audit', auditRoutes);
 
   mountDocs(app);
   app.notFound(notFoundHandler(() => app.routes));

@@ -1,5 +1,6 @@
 // Writing the audit log. Entries are built as queries so a change and its audit entry can share
 // one D1 batch (both land or neither does). Never pass passwords or tokens in `details`.
+import { type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { dbOf } from '../db/client';
 import { auditLog } from '../db/schema';
@@ -18,23 +19,41 @@ export interface AuditEvent {
 }
 
 export function auditQuery(c: Context<AppEnv>, event: AuditEvent) {
+  return dbOf(c).insert(auditLog).values(auditRow(c, event));
+}
+
+/**
+ * The entry, written only if `when` holds at its place in the batch: after a guarded UPDATE,
+ * `sql\`changes() = 1\`` audits the change only when the guard let it through.
+ */
+export function auditQueryWhen(c: Context<AppEnv>, event: AuditEvent, when: SQL) {
+  const r = auditRow(c, event);
+  // In the table's column order, as insert().select() writes the column list.
+  return dbOf(c)
+    .insert(auditLog)
+    .select(
+      sql`SELECT ${r.id}, ${r.shopId}, ${r.actorId}, ${r.action}, ${r.targetType}, ${r.targetId}, ${r.details},
+                 ${r.requestId}, ${r.ip}, ${r.createdAt}
+          WHERE ${when}`,
+    );
+}
+
+function auditRow(c: Context<AppEnv>, event: AuditEvent) {
   const auth = c.get('auth');
   const shopId = event.shopId ?? auth?.shopId;
   if (!shopId) throw new Error(`audit event ${event.action} has no shop`);
-  return dbOf(c)
-    .insert(auditLog)
-    .values({
-      id: newId(),
-      shopId,
-      actorId: event.actorId === undefined ? (auth?.userId ?? null) : event.actorId,
-      action: event.action,
-      targetType: event.targetType ?? null,
-      targetId: event.targetId ?? null,
-      details: event.details ? JSON.stringify(event.details) : null,
-      requestId: c.get('requestId'),
-      ip: clientIp(c),
-      createdAt: nowIso(),
-    });
+  return {
+    id: newId(),
+    shopId,
+    actorId: event.actorId === undefined ? (auth?.userId ?? null) : event.actorId,
+    action: event.action,
+    targetType: event.targetType ?? null,
+    targetId: event.targetId ?? null,
+    details: event.details ? JSON.stringify(event.details) : null,
+    requestId: c.get('requestId'),
+    ip: clientIp(c),
+    createdAt: nowIso(),
+  };
 }
 
 export const recordAudit = async (c: Context<AppEnv>, event: AuditEvent) => {

@@ -28,3 +28,22 @@ export const idParam = z.object({
 
 /** Integer minor units (paise); never floats. */
 export const money = z.number().int().min(0).max(1_000_000_000_000);
+
+/** A query-string boolean: exactly `true` or `false`. */
+export const queryBool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** A query-string non-negative integer (digits only: no signs, exponents or blanks). */
+export const queryInt = z
+  .string()
+  .regex(/^\d{1,15}$/, 'a non-negative integer')
+  .transform(Number);
+
+/** A calendar date, `YYYY-MM-DD`, that exists (no 2026-02-30). */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00.000Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'not a calendar date')
+  .openapi({ example: '2026-11-22' });

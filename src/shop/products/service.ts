@@ -1,0 +1,247 @@
+// The catalog: products of the caller's shop, their list with filters and sorts, and the writes,
+// each in one batch with its audit entry and the shop's catalog version bump (storefront cache).
+import { asc, count, desc, eq, gt, gte, lte, type SQL, sql } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { auditQueryWhen } from '../../audit/record';
+import { authOf } from '../../auth/guard';
+import { type Db, dbOf } from '../../db/client';
+import { isUniqueViolation } from '../../db/errors';
+import { products, shops } from '../../db/schema';
+import { inShop } from '../../db/scope';
+import { ApiError, notFound } from '../../http/errors';
+import type { Page } from '../../http/openapi';
+import type { AppEnv } from '../../http/types';
+import { newId, nowIso } from '../../lib/id';
+import {
+  type CreateProductInput,
+  type Product,
+  type ProductFilter,
+  type ProductSort,
+  productRuleIssues,
+  toProduct,
+  type UpdateProductInput,
+} from './schemas';
+
+type C = Context<AppEnv>;
+
+export interface ProductListOptions extends ProductFilter {
+  sort: ProductSort;
+  page: number;
+  limit: number;
+}
+
+/** `%`, `_` and the escape itself match literally in a LIKE ... ESCAPE '\' pattern. */
+export const likeContains = (s: string) => `%${s.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+const SORTS: Record<ProductSort, SQL[]> = {
+  name: [asc(products.name), asc(products.id)],
+  '-name': [desc(products.name), desc(products.id)],
+  price: [asc(products.basePrice), asc(products.id)],
+  '-price': [desc(products.basePrice), desc(products.id)],
+  created: [asc(products.createdAt), asc(products.id)],
+  '-created': [desc(products.createdAt), desc(products.id)],
+};
+
+/** The WHERE of a product list; `active = 1` unless inactive ones are asked for. */
+export function productListWhere(shopId: string, f: ProductFilter): SQL {
+  return inShop(
+    products,
+    shopId,
+    f.include_inactive ? undefined : eq(products.active, true),
+    f.category ? eq(products.category, f.category) : undefined,
+    f.metal ? eq(products.metal, f.metal) : undefined,
+    // lower() on both sides: LIKE is ASCII-only case-insensitive, this is explicit about it.
+    f.q ? sql`(lower(${products.name}) LIKE lower(${likeContains(f.q)}) ESCAPE '\\')` : undefined,
+    f.min_price !== undefined ? gte(products.basePrice, f.min_price) : undefined,
+    f.max_price !== undefined ? lte(products.basePrice, f.max_price) : undefined,
+    f.in_stock === true ? gt(products.stock, 0) : f.in_stock === false ? eq(products.stock, 0) : undefined,
+  );
+}
+
+/** One page of a product list and its total, as the queries both the catalog and storefront run. */
+export function productListQueries(db: Db, shopId: string, o: ProductListOptions) {
+  const where = productListWhere(shopId, o);
+  return [
+    db
+      .select()
+      .from(products)
+      .where(where)
+      .orderBy(...SORTS[o.sort])
+      .limit(o.limit)
+      .offset((o.page - 1) * o.limit),
+    db.select({ n: count() }).from(products).where(where),
+  ] as const;
+}
+
+export async function listProductRows(db: Db, shopId: string, o: ProductListOptions) {
+  const [rows, [total]] = await db.batch(productListQueries(db, shopId, o));
+  return { rows, total: total?.n ?? 0 };
+}
+
+export async function listProducts(c: C, o: ProductListOptions): Promise<Page<Product>> {
+  const { shopId, role } = authOf(c);
+  if (o.include_inactive && role === 'cashier') {
+    throw new ApiError(403, 'FORBIDDEN', 'include_inactive needs the manager role or higher');
+  }
+  const { rows, total } = await listProductRows(dbOf(c), shopId, o);
+  return { items: rows.map(toProduct), total, page: o.page, limit: o.limit };
+}
+
+async function findRow(c: C, id: string) {
+  const { shopId } = authOf(c);
+  const [row] = await dbOf(c)
+    .select()
+    .from(products)
+    .where(inShop(products, shopId, eq(products.id, id)));
+  if (!row) throw notFound('Product');
+  return row;
+}
+
+/** Cashiers see active products only; an inactive one is, to them, not there. */
+export async function getProduct(c: C, id: string): Promise<Product> {
+  const row = await findRow(c, id);
+  if (!row.active && authOf(c).role === 'cashier') throw notFound('Product');
+  return toProduct(row);
+}
+
+const skuTaken = () => new ApiError(409, 'SKU_TAKEN', 'This SKU is already used in this shop');
+
+/** Every catalog write bumps it in its own batch, so cached storefront pages of the old catalog miss. */
+export const bumpCatalogVersion = (db: Db, shopId: string) =>
+  db
+    .update(shops)
+    .set({ catalogVersion: sql`${shops.catalogVersion} + 1` })
+    .where(eq(shops.id, shopId));
+
+export async function createProduct(c: C, body: CreateProductInput): Promise<Product> {
+  const { shopId } = authOf(c);
+  const now = nowIso();
+  const row = {
+    id: newId(),
+    shopId,
+    sku: body.sku,
+    name: body.name,
+    description: body.description ?? null,
+    category: body.category,
+    metal: body.metal,
+    purity: body.purity,
+    grossWeightMg: body.gross_weight_mg,
+    netWeightMg: body.net_weight_mg,
+    stoneWeightMg: body.stone_weight_mg,
+    makingChargeBp: body.making_charge_bp,
+    basePrice: body.base_price,
+    stock: body.stock,
+    active: true,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const db = dbOf(c);
+  try {
+    await db.batch([db.insert(products).values(row), bumpCatalogVersion(db, shopId)]);
+  } catch (err) {
+    if (isUniqueViolation(err, 'products.sku')) throw skuTaken();
+    throw err;
+  }
+  return toProduct(row);
+}
+
+const COLUMNS = {
+  sku: 'sku',
+  name: 'name',
+  description: 'description',
+  category: 'category',
+  metal: 'metal',
+  purity: 'purity',
+  gross_weight_mg: 'grossWeightMg',
+  net_weight_mg: 'netWeightMg',
+  stone_weight_mg: 'stoneWeightMg',
+  making_charge_bp: 'makingChargeBp',
+  base_price: 'basePrice',
+  stock: 'stock',
+  active: 'active',
+} as const satisfies Record<keyof UpdateProductInput, keyof typeof products.$inferSelect>;
+
+/** How often a change is re-read and re-applied when a concurrent change moved the row under it. */
+const ATTEMPTS = 3;
+
+/**
+ * Applies the change to the row as it is now: the UPDATE holds only if the fields the rules and
+ * the audit read are still what was read (else re-read and retry), so two concurrent changes
+ * cannot together break a rule or audit a price change from a price the row no longer had.
+ */
+export async function updateProduct(c: C, id: string, patch: UpdateProductInput): Promise<Product> {
+  const { shopId } = authOf(c);
+  const db = dbOf(c);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const before = await findRow(c, id);
+    const changes: Partial<typeof products.$inferInsert> = {};
+    for (const [field, column] of Object.entries(COLUMNS) as [keyof UpdateProductInput, string][]) {
+      if (patch[field] !== undefined) Object.assign(changes, { [column]: patch[field] });
+    }
+    const after = { ...before, ...changes, updatedAt: nowIso() };
+    const issues = productRuleIssues(toProduct(after));
+    if (issues.length) throw new ApiError(400, 'VALIDATION_FAILED', 'Invalid product', issues);
+
+    const priceChanged = after.basePrice !== before.basePrice;
+    const guard = inShop(
+      products,
+      shopId,
+      eq(products.id, id),
+      eq(products.metal, before.metal),
+      eq(products.purity, before.purity),
+      eq(products.grossWeightMg, before.grossWeightMg),
+      eq(products.netWeightMg, before.netWeightMg),
+      eq(products.stoneWeightMg, before.stoneWeightMg),
+      eq(products.basePrice, before.basePrice),
+    );
+    let result: D1Result;
+    try {
+      [result] = await db.batch([
+        db
+          .update(products)
+          .set({ ...changes, updatedAt: after.updatedAt })
+          .where(guard),
+        auditQueryWhen(
+          c,
+          {
+            action: priceChanged ? 'product.price_changed' : 'product.updated',
+            targetType: 'product',
+            targetId: id,
+            details: {
+              fields: Object.keys(patch).sort(),
+              ...(priceChanged ? { base_price: { from: before.basePrice, to: after.basePrice } } : {}),
+              ...(after.active !== before.active ? { active: { from: before.active, to: after.active } } : {}),
+            },
+          },
+          sql`changes() = 1`,
+        ),
+        bumpCatalogVersion(db, shopId),
+      ]);
+    } catch (err) {
+      if (isUniqueViolation(err, 'products.sku')) throw skuTaken();
+      throw err;
+    }
+    if (result.meta.changes === 1) return toProduct(after);
+  }
+  throw new ApiError(409, 'CONCURRENT_UPDATE', 'The product kept changing; read it again and retry');
+}
+
+/** Soft delete: the product leaves the catalog and storefront but stays for past sales. Idempotent. */
+export async function deleteProduct(c: C, id: string): Promise<void> {
+  const { shopId } = authOf(c);
+  const before = await findRow(c, id);
+  if (!before.active) return;
+  const db = dbOf(c);
+  await db.batch([
+    db
+      .update(products)
+      .set({ active: false, updatedAt: nowIso() })
+      .where(inShop(products, shopId, eq(products.id, id), eq(products.active, true))),
+    auditQueryWhen(
+      c,
+      { action: 'product.deleted', targetType: 'product', targetId: id, details: { sku: before.sku } },
+      sql`changes() = 1`,
+    ),
+    bumpCatalogVersion(db, shopId),
+  ]);
+}

@@ -1,0 +1,132 @@
+// /api/v1/rates: the shop's metal rate history (read: any role; write: manager+).
+import { authed } from '../../auth/guard';
+import { METALS } from '../../db/schema';
+import { ApiError } from '../../http/errors';
+import { idParam, isoDate } from '../../http/fields';
+import {
+  createRouter,
+  dataOf,
+  defineRoute,
+  jsonBody,
+  jsonContent,
+  ok,
+  okPage,
+  PageQuery,
+  pageOf,
+  z,
+} from '../../http/openapi';
+import { purityIssue } from '../products/schemas';
+import { correctRate, createRate, latestRates, listRates, toRate } from './service';
+
+const tags = ['Metal rates'];
+const security = [{ bearer: [] }];
+
+const RateSchema = z
+  .object({
+    id: z.string(),
+    metal: z.enum(METALS),
+    purity: z.number().int().openapi({ example: 916 }),
+    rate_per_gram: z.number().int().openapi({ description: 'Paise per gram at this purity', example: 712000 }),
+    effective_date: z.string().openapi({ example: '2026-11-22' }),
+    created_by: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('MetalRate');
+
+/** ₹1,00,000 a gram: far above any metal's price, low enough to catch a rupees/paise mix-up upward. */
+const ratePerGram = z.number().int().min(1).max(10_000_000);
+
+const CreateRate = z
+  .strictObject({
+    metal: z.enum(METALS),
+    purity: z.number().int().min(1).max(999),
+    rate_per_gram: ratePerGram,
+    effective_date: isoDate,
+  })
+  .superRefine((r, ctx) => {
+    const issue = purityIssue(r.metal, r.purity);
+    if (issue) ctx.addIssue({ code: 'custom', path: ['purity'], message: issue });
+  })
+  .openapi('CreateMetalRate');
+
+const CorrectRate = z
+  .strictObject({ rate_per_gram: ratePerGram.optional(), effective_date: isoDate.optional() })
+  .refine((v) => Object.keys(v).length > 0, 'Nothing to change')
+  .openapi('CorrectMetalRate');
+
+const RateListQuery = PageQuery.extend({
+  metal: z.enum(METALS).optional(),
+  from: isoDate.optional().openapi({ description: 'Effective on or after (inclusive)' }),
+  to: isoDate.optional().openapi({ description: 'Effective on or before (inclusive)' }),
+}).strict();
+
+const LatestQuery = z.strictObject({
+  metal: z.enum(METALS).optional(),
+  as_of: isoDate.optional().openapi({ description: 'Latest on or before this date; default today (UTC)' }),
+});
+
+export const rateRoutes = createRouter()
+  .openapi(
+    defineRoute({
+      method: 'get',
+      path: '/',
+      tags,
+      security,
+      middleware: authed('cashier'),
+      summary: 'Rate history, newest effective date first',
+      request: { query: RateListQuery },
+      responses: { 200: jsonContent(pageOf(RateSchema), 'One page of rates') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      if (q.from && q.to && q.from > q.to) {
+        throw new ApiError(400, 'VALIDATION_FAILED', 'Invalid query', [{ path: 'from', message: 'from is after to' }]);
+      }
+      return okPage(c, await listRates(c, q));
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: 'get',
+      path: '/latest',
+      tags,
+      security,
+      middleware: authed('cashier'),
+      summary: 'The latest rate of each metal and purity',
+      request: { query: LatestQuery },
+      responses: { 200: jsonContent(dataOf(z.array(RateSchema)), 'By metal, then purity (highest first)') },
+    }),
+    async (c) => {
+      const { metal, as_of } = c.req.valid('query');
+      return ok(c, (await latestRates(c, { metal, asOf: as_of })).map(toRate));
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: 'post',
+      path: '/',
+      tags,
+      security,
+      middleware: authed('manager'),
+      summary: 'Record a rate (one per metal, purity and date)',
+      request: jsonBody(CreateRate),
+      responses: { 201: jsonContent(dataOf(RateSchema), 'Created (409 RATE_EXISTS for a taken metal, purity, date)') },
+    }),
+    async (c) => ok(c, await createRate(c, c.req.valid('json')), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: 'patch',
+      path: '/{id}',
+      tags,
+      security,
+      middleware: authed('manager'),
+      summary: 'Correct a rate',
+      description:
+        'Audited as `rate.corrected` with `from` and `to`. Moving it onto a taken date is 409 `RATE_EXISTS`.',
+      request: { params: idParam, ...jsonBody(CorrectRate) },
+      responses: { 200: jsonContent(dataOf(RateSchema), 'Corrected') },
+    }),
+    async (c) => ok(c, await correctRate(c, c.req.valid('param').id, c.req.valid('json'))),
+  );

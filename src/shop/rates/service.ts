@@ -1,0 +1,237 @@
+// Metal rates: each shop's price of a gram of metal per metal, purity and day, and the latest of
+// each (what the price model fills a missing rate from). Creations and corrections are audited in
+// the same batch as the write.
+
+import { asc, count, desc, eq, gte, lte, max, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { Context } from 'hono';
+import { auditQuery, auditQueryWhen } from '../../audit/record';
+import { authOf } from '../../auth/guard';
+import { type Db, dbOf } from '../../db/client';
+import { isUniqueViolation } from '../../db/errors';
+import { type Metal, metalRates } from '../../db/schema';
+import { inShop } from '../../db/scope';
+import { ApiError, notFound } from '../../http/errors';
+import type { Page } from '../../http/openapi';
+import type { AppEnv } from '../../http/types';
+import { newId, nowIso } from '../../lib/id';
+
+type C = Context<AppEnv>;
+export type MetalRate = typeof metalRates.$inferSelect;
+
+export interface Rate {
+  id: string;
+  metal: Metal;
+  purity: number;
+  rate_per_gram: number;
+  effective_date: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export const toRate = (r: MetalRate): Rate => ({
+  id: r.id,
+  metal: r.metal,
+  purity: r.purity,
+  rate_per_gram: r.ratePerGram,
+  effective_date: r.effectiveDate,
+  created_by: r.createdBy,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
+});
+
+/** Today's date in UTC, `YYYY-MM-DD`. */
+export const todayUtc = () => nowIso().slice(0, 10);
+
+export interface LatestRatesFilter {
+  metal?: Metal;
+  purity?: number;
+  /** Rates effective on or before this date count; default today (UTC), so a rate entered ahead is not used early. */
+  asOf?: string;
+}
+
+/**
+ * For each metal and purity the shop has priced, the rate with the newest effective date on or
+ * before `asOf`. The inner max() is one seek on the (shop, metal, purity, date) unique index.
+ */
+export function latestRatesQuery(db: Db, shopId: string, f: LatestRatesFilter = {}) {
+  const asOf = f.asOf ?? todayUtc();
+  const other = alias(metalRates, 'other');
+  const newest = db
+    .select({ d: max(other.effectiveDate) })
+    .from(other)
+    .where(
+      inShop(
+        other,
+        shopId,
+        eq(other.metal, metalRates.metal),
+        eq(other.purity, metalRates.purity),
+        lte(other.effectiveDate, asOf),
+      ),
+    );
+  return db
+    .select()
+    .from(metalRates)
+    .where(
+      inShop(
+        metalRates,
+        shopId,
+        f.metal ? eq(metalRates.metal, f.metal) : undefined,
+        f.purity !== undefined ? eq(metalRates.purity, f.purity) : undefined,
+        eq(metalRates.effectiveDate, sql`(${newest})`),
+      ),
+    )
+    .orderBy(asc(metalRates.metal), desc(metalRates.purity));
+}
+
+/** The caller's shop's latest rates (see latestRatesQuery). */
+export async function latestRates(c: C, f: LatestRatesFilter = {}): Promise<MetalRate[]> {
+  return latestRatesQuery(dbOf(c), authOf(c).shopId, f);
+}
+
+export interface RateListOptions {
+  metal?: Metal;
+  from?: string;
+  to?: string;
+  page: number;
+  limit: number;
+}
+
+export function rateListQueries(db: Db, shopId: string, o: RateListOptions) {
+  const where = inShop(
+    metalRates,
+    shopId,
+    o.metal ? eq(metalRates.metal, o.metal) : undefined,
+    o.from ? gte(metalRates.effectiveDate, o.from) : undefined,
+    o.to ? lte(metalRates.effectiveDate, o.to) : undefined,
+  );
+  return [
+    db
+      .select()
+      .from(metalRates)
+      .where(where)
+      .orderBy(desc(metalRates.effectiveDate), asc(metalRates.metal), desc(metalRates.purity), desc(metalRates.id))
+      .limit(o.limit)
+      .offset((o.page - 1) * o.limit),
+    db.select({ n: count() }).from(metalRates).where(where),
+  ] as const;
+}
+
+export async function listRates(c: C, o: RateListOptions): Promise<Page<Rate>> {
+  const db = dbOf(c);
+  const [rows, [total]] = await db.batch(rateListQueries(db, authOf(c).shopId, o));
+  return { items: rows.map(toRate), total: total?.n ?? 0, page: o.page, limit: o.limit };
+}
+
+const rateExists = () =>
+  new ApiError(409, 'RATE_EXISTS', 'A rate for this metal, purity and date exists; correct it with PATCH');
+
+const isRateKeyViolation = (err: unknown) => isUniqueViolation(err, 'metal_rates.effective_date');
+
+export async function createRate(
+  c: C,
+  body: { metal: Metal; purity: number; rate_per_gram: number; effective_date: string },
+): Promise<Rate> {
+  const { shopId, userId } = authOf(c);
+  const now = nowIso();
+  const row: MetalRate = {
+    id: newId(),
+    shopId,
+    metal: body.metal,
+    purity: body.purity,
+    ratePerGram: body.rate_per_gram,
+    effectiveDate: body.effective_date,
+    createdBy: userId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const db = dbOf(c);
+  try {
+    await db.batch([
+      db.insert(metalRates).values(row),
+      auditQuery(c, {
+        action: 'rate.created',
+        targetType: 'rate',
+        targetId: row.id,
+        details: {
+          metal: row.metal,
+          purity: row.purity,
+          rate_per_gram: row.ratePerGram,
+          effective_date: row.effectiveDate,
+        },
+      }),
+    ]);
+  } catch (err) {
+    if (isRateKeyViolation(err)) throw rateExists();
+    throw err;
+  }
+  return toRate(row);
+}
+
+const ATTEMPTS = 3;
+
+/**
+ * Corrects a rate. The UPDATE holds only while the row still has the values that were read, so the
+ * audit's `from` is the value actually replaced; a concurrent correction makes it re-read and retry.
+ */
+export async function correctRate(
+  c: C,
+  id: string,
+  patch: { rate_per_gram?: number; effective_date?: string },
+): Promise<Rate> {
+  const { shopId } = authOf(c);
+  const db = dbOf(c);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const [before] = await db
+      .select()
+      .from(metalRates)
+      .where(inShop(metalRates, shopId, eq(metalRates.id, id)));
+    if (!before) throw notFound('Rate');
+    const after: MetalRate = {
+      ...before,
+      ratePerGram: patch.rate_per_gram ?? before.ratePerGram,
+      effectiveDate: patch.effective_date ?? before.effectiveDate,
+      updatedAt: nowIso(),
+    };
+    let result: D1Result;
+    try {
+      [result] = await db.batch([
+        db
+          .update(metalRates)
+          .set({ ratePerGram: after.ratePerGram, effectiveDate: after.effectiveDate, updatedAt: after.updatedAt })
+          .where(
+            inShop(
+              metalRates,
+              shopId,
+              eq(metalRates.id, id),
+              eq(metalRates.ratePerGram, before.ratePerGram),
+              eq(metalRates.effectiveDate, before.effectiveDate),
+            ),
+          ),
+        auditQueryWhen(
+          c,
+          {
+            action: 'rate.corrected',
+            targetType: 'rate',
+            targetId: id,
+            details: {
+              metal: before.metal,
+              purity: before.purity,
+              rate_per_gram: { from: before.ratePerGram, to: after.ratePerGram },
+              ...(after.effectiveDate !== before.effectiveDate
+                ? { effective_date: { from: before.effectiveDate, to: after.effectiveDate } }
+                : {}),
+            },
+          },
+          sql`changes() = 1`,
+        ),
+      ]);
+    } catch (err) {
+      if (isRateKeyViolation(err)) throw rateExists();
+      throw err;
+    }
+    if (result.meta.changes === 1) return toRate(after);
+  }
+  throw new ApiError(409, 'CONCURRENT_UPDATE', 'The rate kept changing; read it again and retry');
+}

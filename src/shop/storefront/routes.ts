@@ -1,0 +1,94 @@
+// /api/v1/storefront/{shop_slug}: the public catalog (no auth), cacheable, from any read replica.
+import { readAnyReplica } from '../../db/client';
+import { CATEGORIES, METALS } from '../../db/schema';
+import { createRouter, dataOf, defineRoute, pageOf, z } from '../../http/openapi';
+import { byIp, rateLimit } from '../../rate-limit/middleware';
+import { StorefrontQuery } from '../products/schemas';
+import {
+  CLIENT_CACHE_CONTROL,
+  cachedJson,
+  cacheKey,
+  storefrontList,
+  storefrontProduct,
+  storefrontShop,
+} from './service';
+
+const tags = ['Storefront'];
+const middleware = [rateLimit('public', byIp, { failMode: 'open' }), readAnyReplica];
+
+const StorefrontProductSchema = z
+  .object({
+    id: z.string(),
+    sku: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    category: z.enum(CATEGORIES),
+    metal: z.enum(METALS),
+    purity: z.number().int(),
+    gross_weight_mg: z.number().int(),
+    net_weight_mg: z.number().int(),
+    stone_weight_mg: z.number().int(),
+    price: z.number().int().openapi({ description: 'Paise' }),
+    in_stock: z.boolean(),
+  })
+  .openapi('StorefrontProduct');
+
+const slugParam = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ param: { name: 'shop_slug', in: 'path' }, example: 'demo-jewellers' });
+const idParam = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ param: { name: 'id', in: 'path' } });
+
+const cacheHeaders = {
+  'Cache-Control': { schema: { type: 'string' as const, example: CLIENT_CACHE_CONTROL } },
+  ETag: { schema: { type: 'string' as const }, description: 'Strong: SHA-256 of the body' },
+  'X-Cache': { schema: { type: 'string' as const, enum: ['HIT', 'MISS'] }, description: 'The Worker’s own cache' },
+};
+const IfNoneMatch = z.object({ 'if-none-match': z.string().max(1024).optional() });
+
+const cached = <T extends z.ZodType>(schema: T, description: string) => ({
+  200: { content: { 'application/json': { schema } }, headers: cacheHeaders, description },
+  304: { headers: cacheHeaders, description: 'Not modified (If-None-Match matched)' },
+});
+
+export const storefrontRoutes = createRouter()
+  .openapi(
+    defineRoute({
+      method: 'get',
+      path: '/{shop_slug}/products',
+      tags,
+      middleware,
+      summary: 'A shop’s active products (public)',
+      description: 'Same filters and sorts as the catalog, without `include_inactive`. Unknown or suspended shop: 404.',
+      request: { params: z.object({ shop_slug: slugParam }), query: StorefrontQuery, headers: IfNoneMatch },
+      responses: cached(pageOf(StorefrontProductSchema), 'One page of products'),
+    }),
+    async (c) => {
+      const shop = await storefrontShop(c, c.req.valid('param').shop_slug);
+      const query = c.req.valid('query');
+      return cachedJson(c, cacheKey(c, shop, 'products', query), () => storefrontList(c, shop, query));
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: 'get',
+      path: '/{shop_slug}/products/{id}',
+      tags,
+      middleware,
+      summary: 'One active product (public)',
+      request: { params: z.object({ shop_slug: slugParam, id: idParam }), headers: IfNoneMatch },
+      responses: cached(dataOf(StorefrontProductSchema), 'The product'),
+    }),
+    async (c) => {
+      const { shop_slug, id } = c.req.valid('param');
+      const shop = await storefrontShop(c, shop_slug);
+      return cachedJson(c, cacheKey(c, shop, `products/${encodeURIComponent(id)}`), () =>
+        storefrontProduct(c, shop, id),
+      );
+    },
+  );

@@ -1,0 +1,30 @@
+// Catalog fixtures: a valid product body and a product created through the API.
+import { expect } from 'vitest';
+import { type Session, unique } from '../fixtures';
+import { callJson, type Json } from '../helpers';
+
+export const productBody = (over: Json = {}): Json => ({
+  sku: unique('SKU-'),
+  name: 'Kangan 22K',
+  description: 'Plain <i>bangle</i>',
+  category: 'bangle',
+  metal: 'gold',
+  purity: 916,
+  gross_weight_mg: 12_000,
+  net_weight_mg: 11_000,
+  stone_weight_mg: 500,
+  making_charge_bp: 1200,
+  base_price: 8_500_000,
+  stock: 3,
+  ...over,
+});
+
+export async function addProduct(s: Session, over: Json = {}) {
+  const { res, body } = await callJson('/api/v1/products', {
+    method: 'POST',
+    token: s.access,
+    json: productBody(over),
+  });
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body.data as Json;
+}
