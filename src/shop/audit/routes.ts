@@ -60,7 +60,7 @@ export const auditRoutes = createRouter().openapi(
     // A date as `to` covers its whole day: everything before the next day's start.
     const toDay = to !== undefined && DATE.test(to);
     const toTs = to ? new Date(startOf(to).getTime() + (toDay ? 86_400_000 : 0)) : undefined;
-    if (fromTs && toTs && fromTs > toTs) {
+    if (fromTs && toTs && (toDay ? fromTs >= toTs : fromTs > toTs)) {
       throw new ApiError(400, 'VALIDATION_FAILED', 'Invalid query', [{ path: 'from', message: 'from is after to' }]);
     }
     return okPage(

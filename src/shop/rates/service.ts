@@ -3,7 +3,7 @@
 // the same batch as the write.
 
 import { asc, count, desc, eq, gte, lte, max, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { type AnySQLiteColumn, alias } from 'drizzle-orm/sqlite-core';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/guard';
@@ -53,23 +53,21 @@ export interface LatestRatesFilter {
 
 /**
  * For each metal and purity the shop has priced, the rate with the newest effective date on or
- * before `asOf`. The inner max() is one seek on the (shop, metal, purity, date) unique index.
+ * before `asOf`: the inner GROUP BY reads only the (shop, metal, purity, date) unique index, then
+ * one seek per pair fetches its row, so the cost is an index-only pass, not a lookup per rate ever set.
  */
 export function latestRatesQuery(db: Db, shopId: string, f: LatestRatesFilter = {}) {
   const asOf = f.asOf ?? todayUtc();
+  const filters = (t: { metal: AnySQLiteColumn; purity: AnySQLiteColumn }) => [
+    f.metal ? eq(t.metal, f.metal) : undefined,
+    f.purity !== undefined ? eq(t.purity, f.purity) : undefined,
+  ];
   const other = alias(metalRates, 'other');
   const newest = db
-    .select({ d: max(other.effectiveDate) })
+    .select({ metal: other.metal, purity: other.purity, d: max(other.effectiveDate) })
     .from(other)
-    .where(
-      inShop(
-        other,
-        shopId,
-        eq(other.metal, metalRates.metal),
-        eq(other.purity, metalRates.purity),
-        lte(other.effectiveDate, asOf),
-      ),
-    );
+    .where(inShop(other, shopId, lte(other.effectiveDate, asOf), ...filters(other)))
+    .groupBy(other.metal, other.purity);
   return db
     .select()
     .from(metalRates)
@@ -77,9 +75,8 @@ export function latestRatesQuery(db: Db, shopId: string, f: LatestRatesFilter = 
       inShop(
         metalRates,
         shopId,
-        f.metal ? eq(metalRates.metal, f.metal) : undefined,
-        f.purity !== undefined ? eq(metalRates.purity, f.purity) : undefined,
-        eq(metalRates.effectiveDate, sql`(${newest})`),
+        ...filters(metalRates),
+        sql`((${metalRates.metal}, ${metalRates.purity}, ${metalRates.effectiveDate}) IN ${newest})`,
       ),
     )
     .orderBy(asc(metalRates.metal), desc(metalRates.purity));

@@ -1,0 +1,108 @@
+import { env } from 'cloudflare:test';
+import { drizzle } from 'drizzle-orm/d1';
+import { describe, expect, it } from 'vitest';
+import { auditListQueries } from '../../../src/shop/audit/service';
+import { newShop, newStaff } from '../fixtures';
+import { call, callJson, type Json } from '../helpers';
+import { addProduct } from './catalog-fixtures';
+
+describe('audit log (owner)', () => {
+  it('lists entries newest first with actor, target, request id and ip; filters by action and actor', async () => {
+    const owner = await newShop();
+    const manager = await newStaff(owner, 'manager');
+    const p = await addProduct(manager, { base_price: 1000 });
+    const patch = await call(`/api/v1/products/${p.id}`, {
+      method: 'PATCH',
+      token: manager.access,
+      headers: { 'CF-Connecting-IP': '203.0.113.7', 'X-Request-Id': 'audit-test-request-0001' },
+      json: { base_price: 1500 },
+    });
+    expect(patch.status).toBe(200);
+
+    const all = await callJson('/api/v1/audit', { token: owner.access });
+    expect(all.res.status).toBe(200);
+    const times = (all.body.data as Json[]).map((e) => e.created_at);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(all.body.data[0]).toEqual({
+      id: expect.any(String),
+      action: 'product.price_changed',
+      actor_id: manager.user.id,
+      target_type: 'product',
+      target_id: p.id,
+      details: { fields: ['base_price'], base_price: { from: 1000, to: 1500 } },
+      request_id: 'audit-test-request-0001',
+      ip: '203.0.113.7',
+      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    });
+    expect(JSON.stringify(all.body)).not.toMatch(/password|access_token|refresh_token/i);
+
+    const byAction = await callJson('/api/v1/audit?action=user.created', { token: owner.access });
+    expect(byAction.body.data.map((e: Json) => e.action)).toEqual(['user.created']);
+    const byActor = await callJson(`/api/v1/audit?actor=${owner.user.id}`, { token: owner.access });
+    expect(byActor.body.data.every((e: Json) => e.actor_id === owner.user.id)).toBe(true);
+    expect(byActor.body.data.map((e: Json) => e.action)).toContain('shop.registered');
+  });
+
+  it('filters by time: dates cover whole UTC days, timestamps are exact', async () => {
+    const owner = await newShop();
+    const today = new Date().toISOString().slice(0, 10);
+    const count = async (q: string) => {
+      const { res, body } = await callJson(`/api/v1/audit?${q}`, { token: owner.access });
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      return body.meta.total as number;
+    };
+    const all = await count('');
+    expect(all).toBeGreaterThan(0);
+    expect(await count(`from=${today}&to=${today}`)).toBe(all);
+    expect(await count('to=2000-01-01')).toBe(0);
+    expect(await count('from=2999-01-01')).toBe(0);
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect(await count(`to=${encodeURIComponent(future)}`)).toBe(all);
+    expect(await count(`from=${encodeURIComponent(future)}`)).toBe(0);
+    expect(await count(`to=${encodeURIComponent('2000-01-01T05:30:00+05:30')}`)).toBe(0);
+  });
+
+  it.each(['limit=101', 'from=yesterday', 'to=2026-13-01', 'from=2026-11-22&to=2026-11-21', 'user=x'])(
+    'a bad query (%s) is a 400',
+    async (q) => {
+      const owner = await newShop();
+      expect((await call(`/api/v1/audit?${q}`, { token: owner.access })).status).toBe(400);
+    },
+  );
+
+  it.each(['manager', 'cashier'] as const)('a %s cannot read it', async (role) => {
+    const owner = await newShop();
+    const staff = await newStaff(owner, role);
+    expect((await call('/api/v1/audit', { token: staff.access })).status).toBe(403);
+  });
+
+  it('shows only the caller’s shop', async () => {
+    const a = await newShop();
+    const b = await newShop();
+    const { body } = await callJson('/api/v1/audit', { token: b.access });
+    expect(body.data.some((e: Json) => e.actor_id === a.user.id)).toBe(false);
+    expect((await callJson(`/api/v1/audit?actor=${a.user.id}`, { token: b.access })).body.meta.total).toBe(0);
+  });
+});
+
+describe('audit log: query plans', () => {
+  const db = drizzle(env.DB);
+  const plan = async (q: { toSQL(): { sql: string; params: unknown[] } }) => {
+    const { sql, params } = q.toSQL();
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    return results.map((r) => r.detail).join('\n');
+  };
+
+  it.each([
+    [{}, 'audit_shop_created_idx'],
+    [{ action: 'rate.corrected' }, 'audit_shop_action_created_idx'],
+    [{ actor: 'u' }, 'audit_shop_actor_created_idx'],
+  ])('the list with %o walks %s', async (filter, index) => {
+    const [page] = auditListQueries(db, 'shop', { ...filter, from: '2026-01-01T00:00:00.000Z', page: 1, limit: 20 });
+    const p = await plan(page);
+    expect(p).toContain(index);
+    expect(p).not.toMatch(/SCAN audit_log(?! USING)/);
+  });
+});

@@ -1,0 +1,209 @@
+import { env } from 'cloudflare:test';
+import { drizzle } from 'drizzle-orm/d1';
+import { describe, expect, it } from 'vitest';
+import { latestRatesQuery, rateListQueries } from '../../../src/shop/rates/service';
+import { newShop, newStaff, type Session } from '../fixtures';
+import { call, callJson, type Json } from '../helpers';
+
+const rate = (over: Json = {}): Json => ({
+  metal: 'gold',
+  purity: 916,
+  rate_per_gram: 712_000,
+  effective_date: '2026-11-20',
+  ...over,
+});
+
+async function addRate(s: Session, over: Json = {}) {
+  const { res, body } = await callJson('/api/v1/rates', { method: 'POST', token: s.access, json: rate(over) });
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body.data as Json;
+}
+
+describe('metal rates', () => {
+  it('a manager records rates; the list is newest first and filters by metal and dates', async () => {
+    const owner = await newShop();
+    const manager = await newStaff(owner, 'manager');
+    const a = await addRate(manager, { effective_date: '2026-11-18' });
+    const b = await addRate(manager, { effective_date: '2026-11-19' });
+    const s = await addRate(manager, {
+      metal: 'silver',
+      purity: 925,
+      rate_per_gram: 9_500,
+      effective_date: '2026-11-19',
+    });
+    expect(a).toMatchObject({ metal: 'gold', purity: 916, rate_per_gram: 712_000, created_by: manager.user.id });
+
+    const ids = async (q: string) => {
+      const { res, body } = await callJson(`/api/v1/rates?${q}`, { token: manager.access });
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      return (body.data as Json[]).map((r) => r.id);
+    };
+    expect(await ids('')).toEqual([b.id, s.id, a.id]);
+    expect(await ids('metal=gold')).toEqual([b.id, a.id]);
+    expect(await ids('from=2026-11-19')).toEqual([b.id, s.id]);
+    expect(await ids('to=2026-11-18')).toEqual([a.id]);
+    expect(await ids('from=2026-11-19&to=2026-11-19&metal=silver')).toEqual([s.id]);
+    const page = await callJson('/api/v1/rates?limit=2&page=2', { token: manager.access });
+    expect(page.body.meta).toEqual({ page: 2, limit: 2, total: 3, total_pages: 2 });
+  });
+
+  it('latest gives the newest rate of each metal and purity, not one dated ahead', async () => {
+    const owner = await newShop();
+    await addRate(owner, { effective_date: '2026-11-01' });
+    const gold916 = await addRate(owner, { effective_date: '2026-11-10', rate_per_gram: 720_000 });
+    const gold999 = await addRate(owner, { purity: 999, effective_date: '2026-11-05', rate_per_gram: 780_000 });
+    const silver = await addRate(owner, {
+      metal: 'silver',
+      purity: 925,
+      effective_date: '2026-11-02',
+      rate_per_gram: 9_000,
+    });
+    const ahead = await addRate(owner, { effective_date: '2999-01-01', rate_per_gram: 1_000_000 });
+
+    const latest = await callJson('/api/v1/rates/latest', { token: owner.access });
+    expect(latest.res.status).toBe(200);
+    expect(latest.body.data.map((r: Json) => r.id)).toEqual([gold999.id, gold916.id, silver.id]);
+
+    const gold = await callJson('/api/v1/rates/latest?metal=gold&as_of=2026-11-07', { token: owner.access });
+    expect(gold.body.data.map((r: Json) => [r.purity, r.effective_date])).toEqual([
+      [999, '2026-11-05'],
+      [916, '2026-11-01'],
+    ]);
+    const future = await callJson('/api/v1/rates/latest?metal=gold&as_of=2999-12-31', { token: owner.access });
+    expect(future.body.data.map((r: Json) => r.id)).toEqual([gold999.id, ahead.id]);
+
+    const empty = await newShop();
+    expect((await callJson('/api/v1/rates/latest', { token: empty.access })).body.data).toEqual([]);
+  });
+
+  it('a second rate for the same metal, purity and date is 409 RATE_EXISTS; another shop may have it', async () => {
+    const owner = await newShop();
+    await addRate(owner);
+    const dup = await callJson('/api/v1/rates', {
+      method: 'POST',
+      token: owner.access,
+      json: rate({ rate_per_gram: 1 }),
+    });
+    expect(dup.res.status).toBe(409);
+    expect(dup.body.error.code).toBe('RATE_EXISTS');
+    await addRate(owner, { purity: 750 });
+    await addRate(await newShop());
+  });
+
+  it('PATCH corrects a rate, audited with from and to; moving it onto a taken date is RATE_EXISTS', async () => {
+    const owner = await newShop();
+    const manager = await newStaff(owner, 'manager');
+    const r = await addRate(manager, { effective_date: '2026-11-20' });
+    await addRate(manager, { effective_date: '2026-11-21' });
+
+    const fixed = await callJson(`/api/v1/rates/${r.id}`, {
+      method: 'PATCH',
+      token: manager.access,
+      json: { rate_per_gram: 715_500 },
+    });
+    expect(fixed.res.status).toBe(200);
+    expect(fixed.body.data).toMatchObject({ rate_per_gram: 715_500, effective_date: '2026-11-20' });
+
+    const clash = await callJson(`/api/v1/rates/${r.id}`, {
+      method: 'PATCH',
+      token: manager.access,
+      json: { effective_date: '2026-11-21' },
+    });
+    expect(clash.res.status).toBe(409);
+    expect(clash.body.error.code).toBe('RATE_EXISTS');
+
+    const log = await callJson('/api/v1/audit?action=rate.corrected', { token: owner.access });
+    expect(log.body.data).toHaveLength(1);
+    expect(log.body.data[0]).toMatchObject({
+      actor_id: manager.user.id,
+      target_type: 'rate',
+      target_id: r.id,
+      details: { metal: 'gold', purity: 916, rate_per_gram: { from: 712_000, to: 715_500 } },
+    });
+    const created = await callJson('/api/v1/audit?action=rate.created', { token: owner.access });
+    expect(created.body.meta.total).toBe(2);
+    expect(created.body.data[1].details).toEqual({
+      metal: 'gold',
+      purity: 916,
+      rate_per_gram: 712_000,
+      effective_date: '2026-11-20',
+    });
+  });
+
+  it.each([
+    ['an unknown field', { source: 'MCX' }],
+    ['a float rate', { rate_per_gram: 7120.5 }],
+    ['a zero rate', { rate_per_gram: 0 }],
+    ['a bad date', { effective_date: '2026-02-30' }],
+    ['a timestamp for a date', { effective_date: '2026-11-20T00:00:00Z' }],
+    ['silver at 700', { metal: 'silver', purity: 700 }],
+    ['an unknown metal', { metal: 'copper' }],
+  ])('%s is a 400', async (_, over) => {
+    const owner = await newShop();
+    const { res, body } = await callJson('/api/v1/rates', { method: 'POST', token: owner.access, json: rate(over) });
+    expect(res.status, JSON.stringify(body)).toBe(400);
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it.each(['limit=101', 'from=20261101', 'from=2026-11-10&to=2026-11-01', 'metal=iron', 'purity=916'])(
+    'a bad list query (%s) is a 400',
+    async (q) => {
+      const owner = await newShop();
+      expect((await call(`/api/v1/rates?${q}`, { token: owner.access })).status).toBe(400);
+    },
+  );
+
+  it('a cashier reads rates but cannot write them', async () => {
+    const owner = await newShop();
+    const cashier = await newStaff(owner, 'cashier');
+    const r = await addRate(owner);
+    expect((await call('/api/v1/rates', { token: cashier.access })).status).toBe(200);
+    expect((await call('/api/v1/rates/latest', { token: cashier.access })).status).toBe(200);
+    expect(
+      (await call('/api/v1/rates', { method: 'POST', token: cashier.access, json: rate({ purity: 999 }) })).status,
+    ).toBe(403);
+    const patch = await call(`/api/v1/rates/${r.id}`, {
+      method: 'PATCH',
+      token: cashier.access,
+      json: { rate_per_gram: 1 },
+    });
+    expect(patch.status).toBe(403);
+  });
+
+  it('another shop’s rate is a 404 and stays unchanged', async () => {
+    const a = await newShop();
+    const b = await newShop();
+    const r = await addRate(a);
+    const { res, body } = await callJson(`/api/v1/rates/${r.id}`, {
+      method: 'PATCH',
+      token: b.access,
+      json: { rate_per_gram: 1 },
+    });
+    expect(res.status).toBe(404);
+    expect(body.error.code).toBe('NOT_FOUND');
+    expect((await callJson('/api/v1/rates', { token: a.access })).body.data[0].rate_per_gram).toBe(712_000);
+    expect((await callJson('/api/v1/rates', { token: b.access })).body.meta.total).toBe(0);
+  });
+});
+
+describe('metal rates: query plans', () => {
+  const db = drizzle(env.DB);
+  const plan = async (q: { toSQL(): { sql: string; params: unknown[] } }) => {
+    const { sql, params } = q.toSQL();
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    return results.map((r) => r.detail).join('\n');
+  };
+
+  it('latest seeks the (shop, metal, purity, date) index for each pair', async () => {
+    const p = await plan(latestRatesQuery(db, 'shop', { asOf: '2026-11-22' }));
+    expect(p).toContain('metal_rates_shop_metal_purity_date_uq');
+    expect(p).not.toMatch(/SCAN (metal_rates|other)(?! USING)/);
+  });
+
+  it('the history list walks the shop’s date index', async () => {
+    const [page] = rateListQueries(db, 'shop', { page: 1, limit: 20 });
+    expect(await plan(page)).toMatch(/SEARCH metal_rates USING (COVERING )?INDEX metal_rates_shop_/);
+  });
+});

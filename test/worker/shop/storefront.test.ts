@@ -1,0 +1,166 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { newShop, randomIp, type Session } from '../fixtures';
+import { call, type Json } from '../helpers';
+import { addProduct } from './catalog-fixtures';
+
+const PUBLIC_FIELDS = [
+  'id',
+  'sku',
+  'name',
+  'description',
+  'category',
+  'metal',
+  'purity',
+  'gross_weight_mg',
+  'net_weight_mg',
+  'stone_weight_mg',
+  'price',
+  'in_stock',
+].sort();
+
+/** A public visitor: no token, an address of its own (the public limit is per IP). */
+const visit = (path: string, headers: Record<string, string> = {}) =>
+  call(path, { headers: { 'CF-Connecting-IP': randomIp(), ...headers } });
+
+const list = (s: Session, query = '') => `/api/v1/storefront/${s.shop.slug}/products${query}`;
+
+describe('storefront', () => {
+  it('shows active products with public fields only', async () => {
+    const owner = await newShop();
+    const shown = await addProduct(owner, { name: 'Shown', stock: 2 });
+    const soldOut = await addProduct(owner, { name: 'Sold out', stock: 0 });
+    const retired = await addProduct(owner, { name: 'Retired' });
+    await call(`/api/v1/products/${retired.id}`, { method: 'DELETE', token: owner.access });
+
+    const res = await visit(list(owner, '?sort=name'));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Json;
+    expect(body.meta).toEqual({ page: 1, limit: 20, total: 2, total_pages: 1 });
+    expect(body.data.map((p: Json) => p.id)).toEqual([shown.id, soldOut.id]);
+    for (const p of body.data) expect(Object.keys(p).sort()).toEqual(PUBLIC_FIELDS);
+    expect(body.data[0]).toMatchObject({ price: shown.base_price, in_stock: true });
+    expect(body.data[1].in_stock).toBe(false);
+    const text = JSON.stringify(body);
+    for (const internal of ['"stock"', 'shop_id', 'making_charge_bp', 'base_price', 'active', 'created_at']) {
+      expect(text).not.toContain(internal);
+    }
+
+    const one = await visit(`${list(owner)}/${shown.id}`);
+    expect(one.status).toBe(200);
+    expect(Object.keys(((await one.json()) as Json).data).sort()).toEqual(PUBLIC_FIELDS);
+    expect((await visit(`${list(owner)}/${retired.id}`)).status).toBe(404);
+  });
+
+  it('takes the catalog’s filters but not include_inactive', async () => {
+    const owner = await newShop();
+    const ring = await addProduct(owner, { category: 'ring', base_price: 500 });
+    await addProduct(owner, { category: 'chain', base_price: 900, stock: 0 });
+    const ids = async (q: string) => {
+      const res = await visit(list(owner, `?${q}`));
+      expect(res.status).toBe(200);
+      return ((await res.json()) as Json).data.map((p: Json) => p.id);
+    };
+    expect(await ids('category=ring')).toEqual([ring.id]);
+    expect(await ids('max_price=600')).toEqual([ring.id]);
+    expect(await ids('in_stock=true')).toEqual([ring.id]);
+    expect(await ids(`q=${encodeURIComponent(ring.name.slice(0, 4))}&in_stock=true`)).toEqual([ring.id]);
+    expect((await visit(list(owner, '?include_inactive=true'))).status).toBe(400);
+    expect((await visit(list(owner, '?limit=101'))).status).toBe(400);
+  });
+
+  it('answers 404 for an unknown shop, another shop’s product and a suspended shop', async () => {
+    const a = await newShop();
+    const b = await newShop();
+    const p = await addProduct(a);
+    const unknown = await visit('/api/v1/storefront/no-such-shop-here/products');
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as Json).error.code).toBe('NOT_FOUND');
+    expect((await visit(`${list(b)}/${p.id}`)).status).toBe(404);
+
+    expect((await visit(list(a))).status).toBe(200);
+    await env.DB.prepare("UPDATE shops SET status = 'suspended' WHERE id = ?").bind(a.shop.id).run();
+    // Also once its pages are cached: the shop is read on every request.
+    expect((await visit(list(a))).status).toBe(404);
+    expect((await visit(`${list(a)}/${p.id}`)).status).toBe(404);
+  });
+});
+
+describe('storefront caching', () => {
+  it('serves a repeat from the Worker cache with the same strong ETag, and 304 on If-None-Match', async () => {
+    const owner = await newShop();
+    await addProduct(owner);
+    const first = await visit(list(owner, '?page=1&limit=20'));
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('ETag')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+    expect(first.headers.get('Cache-Control')).toMatch(/^public, .*s-maxage=\d+/);
+    expect(first.headers.get('X-Cache')).toBe('MISS');
+    const firstBody = await first.text();
+
+    // Same page, differently spelled query: one cache entry.
+    const second = await visit(list(owner, '?limit=20'));
+    expect(second.headers.get('X-Cache')).toBe('HIT');
+    expect(second.headers.get('ETag')).toBe(etag);
+    expect(await second.text()).toBe(firstBody);
+    // A hit still goes through the pipeline.
+    expect(second.headers.get('X-Request-Id')).toBeTruthy();
+    expect(second.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(second.headers.get('Content-Type')).toMatch(/^application\/json/);
+
+    const notModified = await visit(list(owner), { 'If-None-Match': `"other", W/${etag}` });
+    expect(notModified.status).toBe(304);
+    expect(await notModified.text()).toBe('');
+    expect(notModified.headers.get('ETag')).toBe(etag);
+    expect(notModified.headers.get('Cache-Control')).toBe(first.headers.get('Cache-Control'));
+
+    const changed = await visit(list(owner), { 'If-None-Match': '"stale"' });
+    expect(changed.status).toBe(200);
+  });
+
+  it('a catalog change is served at once: writes bump the version in the cache key', async () => {
+    const owner = await newShop();
+    const p = await addProduct(owner, { base_price: 1000 });
+    const item = `${list(owner)}/${p.id}`;
+    const before = await visit(item);
+    const etag = before.headers.get('ETag')!;
+    expect(((await before.json()) as Json).data.price).toBe(1000);
+    expect((await visit(item)).headers.get('X-Cache')).toBe('HIT');
+
+    await call(`/api/v1/products/${p.id}`, { method: 'PATCH', token: owner.access, json: { base_price: 2000 } });
+    const after = await visit(item, { 'If-None-Match': etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('X-Cache')).toBe('MISS');
+    expect(((await after.json()) as Json).data.price).toBe(2000);
+
+    await call(`/api/v1/products/${p.id}`, { method: 'DELETE', token: owner.access });
+    expect((await visit(item)).status).toBe(404);
+    expect(((await (await visit(list(owner))).json()) as Json).data).toEqual([]);
+  });
+
+  it('is rate limited per client address', async () => {
+    const owner = await newShop();
+    const ip = randomIp();
+    const res = await call(list(owner), { headers: { 'CF-Connecting-IP': ip } });
+    expect(res.headers.get('RateLimit-Policy')).toMatch(/^"public";q=\d+;w=\d+$/);
+    const limited = await call(list(owner), {
+      headers: { 'CF-Connecting-IP': ip },
+      env: { RATE_LIMIT_PUBLIC: '1/60' },
+    });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('Retry-After')).toBeTruthy();
+  });
+});
+
+describe('storefront: reference', () => {
+  it('is documented without auth, with its cache headers', async () => {
+    const doc = (await (await call('/openapi.json')).json()) as Json;
+    const op = doc.paths['/api/v1/storefront/{shop_slug}/products'].get;
+    expect(op.security).toBeUndefined();
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '304', '404']));
+    expect(op.responses['200'].headers.ETag).toBeDefined();
+    for (const path of ['/api/v1/products/{id}', '/api/v1/rates/latest', '/api/v1/audit']) {
+      expect(doc.paths[path]).toBeDefined();
+    }
+  });
+});
