@@ -2,7 +2,7 @@
 import { authed } from '../../auth/guard';
 import { METALS } from '../../db/schema';
 import { ApiError } from '../../http/errors';
-import { idParam, isoDate } from '../../http/fields';
+import { idParam, isoDate, queryInt } from '../../http/fields';
 import {
   createRouter,
   dataOf,
@@ -63,6 +63,7 @@ const RateListQuery = PageQuery.extend({
 
 const LatestQuery = z.strictObject({
   metal: z.enum(METALS).optional(),
+  purity: queryInt.optional(),
   as_of: isoDate.optional().openapi({ description: 'Latest on or before this date; default today (UTC)' }),
 });
 
@@ -98,8 +99,8 @@ export const rateRoutes = createRouter()
       responses: { 200: jsonContent(dataOf(z.array(RateSchema)), 'By metal, then purity (highest first)') },
     }),
     async (c) => {
-      const { metal, as_of } = c.req.valid('query');
-      return ok(c, (await latestRates(c, { metal, asOf: as_of })).map(toRate));
+      const { metal, purity, as_of } = c.req.valid('query');
+      return ok(c, (await latestRates(c, { metal, purity, asOf: as_of })).map(toRate));
     },
   )
   .openapi(

@@ -85,6 +85,28 @@ describe('audit log (owner)', () => {
   });
 });
 
+describe('audit rows that depend on the change (auditQueryWhen)', () => {
+  // The SQL auditQueryWhen writes after a guarded UPDATE, run as D1 runs a batch.
+  const guarded = (shopId: string, matchId: string) =>
+    env.DB.batch([
+      env.DB.prepare('UPDATE shops SET catalog_version = catalog_version WHERE id = ?').bind(matchId),
+      env.DB.prepare(
+        `INSERT INTO audit_log (id, shop_id, actor_id, action, target_type, target_id, details, request_id, ip, created_at)
+         SELECT ?, ?, NULL, 'test.guarded', NULL, NULL, NULL, NULL, NULL, ? WHERE changes() = 1`,
+      ).bind(crypto.randomUUID(), shopId, new Date().toISOString()),
+    ]);
+
+  it('is written when the UPDATE before it changed the row, and not when its guard refused', async () => {
+    const owner = await newShop();
+    await guarded(owner.shop.id, 'no-such-shop');
+    const none = await callJson('/api/v1/audit?action=test.guarded', { token: owner.access });
+    expect(none.body.meta.total).toBe(0);
+    await guarded(owner.shop.id, owner.shop.id);
+    const one = await callJson('/api/v1/audit?action=test.guarded', { token: owner.access });
+    expect(one.body.meta.total).toBe(1);
+  });
+});
+
 describe('audit log: query plans', () => {
   const db = drizzle(env.DB);
   const plan = async (q: { toSQL(): { sql: string; params: unknown[] } }) => {

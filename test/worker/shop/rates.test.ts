@@ -69,6 +69,8 @@ describe('metal rates', () => {
       [999, '2026-11-05'],
       [916, '2026-11-01'],
     ]);
+    const only = await callJson('/api/v1/rates/latest?metal=gold&purity=999', { token: owner.access });
+    expect(only.body.data.map((r: Json) => r.id)).toEqual([gold999.id]);
     const future = await callJson('/api/v1/rates/latest?metal=gold&as_of=2999-12-31', { token: owner.access });
     expect(future.body.data.map((r: Json) => r.id)).toEqual([gold999.id, ahead.id]);
 
