@@ -14,8 +14,11 @@ import { requestId } from './http/request-id';
 import { securityHeaders } from './http/security-headers';
 import { opsRoutes } from './ops/routes';
 import { auditRoutes } from './shop/audit/routes';
+import { customerRoutes } from './shop/customers/routes';
+import { khataRoutes } from './shop/khata/routes';
 import { productRoutes } from './shop/products/routes';
 import { rateRoutes } from './shop/rates/routes';
+import { saleRoutes } from './shop/sales/routes';
 import { storefrontRoutes } from './shop/storefront/routes';
 import { userRoutes } from './shop/users/routes';
 
@@ -40,6 +43,9 @@ export function createApp() {
   app.route('/api/v1/storefront', storefrontRoutes);
   app.route('/api/v1/rates', rateRoutes);
   app.route('/api/v1/audit', auditRoutes);
+  app.route('/api/v1/customers', customerRoutes);
+  app.route('/api/v1/customers', khataRoutes);
+  app.route('/api/v1/sales', saleRoutes);
 
   mountDocs(app);
   app.notFound(notFoundHandler(() => app.routes));

@@ -9,6 +9,8 @@ import type { AppEnv } from '../http/types';
 import { newId, nowIso } from '../lib/id';
 
 export interface AuditEvent {
+  /** Default: a new id. Given when a later statement of the batch must find this entry (a marker). */
+  id?: string;
   action: string;
   targetType?: string;
   targetId?: string;
@@ -43,7 +45,7 @@ function auditRow(c: Context<AppEnv>, event: AuditEvent) {
   const shopId = event.shopId ?? auth?.shopId;
   if (!shopId) throw new Error(`audit event ${event.action} has no shop`);
   return {
-    id: newId(),
+    id: event.id ?? newId(),
     shopId,
     actorId: event.actorId === undefined ? (auth?.userId ?? null) : event.actorId,
     action: event.action,

@@ -1,0 +1,77 @@
+// Wire shapes of customers: what staff see (always with the khata balance) and what they may send.
+import { z } from '@hono/zod-openapi';
+import type { customers } from '../../db/schema';
+import { cleanText, email, money } from '../../http/fields';
+import { PageQuery } from '../../http/openapi';
+
+export const CustomerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    phone: z.string().openapi({ example: '+919812345678' }),
+    email: z.string().nullable(),
+    address: z.string().nullable(),
+    credit_limit: z.number().int().openapi({ description: 'Paise; the most the khata balance may reach' }),
+    khata_balance: z.number().int().openapi({ description: 'What the customer owes, paise' }),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Customer');
+
+export type Customer = z.infer<typeof CustomerSchema>;
+export type CustomerRow = typeof customers.$inferSelect;
+
+export const toCustomer = (r: CustomerRow): Customer => ({
+  id: r.id,
+  name: r.name,
+  phone: r.phone,
+  email: r.email,
+  address: r.address,
+  credit_limit: r.creditLimit,
+  khata_balance: r.khataBalance,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
+});
+
+/** E.164: a plus, a country code that does not start with 0, 8–15 digits in all. */
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9]\d{7,14}$/, 'an E.164 number, e.g. +919812345678')
+  .openapi({ example: '+919812345678' });
+
+const fields = {
+  name: cleanText(1, 200),
+  phone,
+  email: email.nullable(),
+  address: cleanText(0, 500).nullable(),
+  credit_limit: money.openapi({ description: 'Paise; setting a non-zero limit needs manager+' }),
+};
+
+export const CreateCustomer = z
+  .strictObject({
+    name: fields.name,
+    phone: fields.phone,
+    email: fields.email.optional(),
+    address: fields.address.optional(),
+    credit_limit: fields.credit_limit.default(0),
+  })
+  .openapi('CreateCustomer');
+
+export const UpdateCustomer = z
+  .strictObject({
+    name: fields.name.optional(),
+    phone: fields.phone.optional(),
+    email: fields.email.optional(),
+    address: fields.address.optional(),
+    credit_limit: fields.credit_limit.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'Nothing to change')
+  .openapi('UpdateCustomer');
+
+export type CreateCustomerInput = z.infer<typeof CreateCustomer>;
+export type UpdateCustomerInput = z.infer<typeof UpdateCustomer>;
+
+export const CustomerListQuery = PageQuery.extend({
+  q: cleanText(1, 100).optional().openapi({ description: 'Name (case-insensitive) or phone contains' }),
+}).strict();

@@ -1,0 +1,103 @@
+// /api/v1/customers/{id}/khata: a customer's credit ledger (read and payments: any role; credits: manager+).
+import { authed, authOf, hasRole } from '../../auth/guard';
+import { KHATA_TYPES } from '../../db/schema';
+import { ApiError } from '../../http/errors';
+import { cleanText, idParam } from '../../http/fields';
+import {
+  createRouter,
+  dataOf,
+  defineRoute,
+  ErrorSchema,
+  jsonBody,
+  jsonContent,
+  ok,
+  PageMetaSchema,
+  PageQuery,
+  z,
+} from '../../http/openapi';
+import { listKhata, postKhata } from './service';
+
+const tags = ['Khata'];
+const security = [{ bearer: [] }];
+
+export const KhataEntrySchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(KHATA_TYPES),
+    amount: z.number().int().openapi({ description: 'Paise, positive' }),
+    balance_after: z.number().int().openapi({ description: 'The customer’s balance once this entry applied' }),
+    note: z.string().nullable(),
+    sale_id: z.string().nullable(),
+    created_by: z.string(),
+    created_at: z.string(),
+  })
+  .openapi('KhataEntry');
+
+const KhataPage = z
+  .object({
+    success: z.literal(true),
+    data: z.object({ balance: z.number().int(), entries: z.array(KhataEntrySchema) }),
+    meta: PageMetaSchema,
+  })
+  .openapi('KhataPage');
+
+const PostKhata = z
+  .strictObject({
+    type: z.enum(KHATA_TYPES),
+    amount: z.number().int().min(1).max(1_000_000_000_000).openapi({ description: 'Paise, positive' }),
+    note: cleanText(0, 500).optional(),
+  })
+  .openapi('PostKhataEntry');
+
+export const khataRoutes = createRouter()
+  .openapi(
+    defineRoute({
+      method: 'get',
+      path: '/{id}/khata',
+      tags,
+      security,
+      middleware: authed('cashier'),
+      summary: 'The customer’s balance and ledger, newest first',
+      request: { params: idParam, query: PageQuery.strict() },
+      responses: { 200: jsonContent(KhataPage, 'The balance and one page of entries') },
+    }),
+    async (c) => {
+      const { page, limit } = c.req.valid('query');
+      const r = await listKhata(c, c.req.valid('param').id, page, limit);
+      return c.json(
+        {
+          success: true as const,
+          data: { balance: r.balance, entries: r.entries },
+          meta: { page, limit, total: r.total, total_pages: Math.ceil(r.total / limit) },
+        },
+        200,
+      );
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: 'post',
+      path: '/{id}/khata',
+      tags,
+      security,
+      middleware: authed('cashier'),
+      summary: 'Record a payment (any role) or a credit (manager+)',
+      description:
+        'Append-only: a mistake is corrected by a new entry. A credit may not take the balance over the ' +
+        'credit limit (422 CREDIT_LIMIT_EXCEEDED); a payment may not exceed the balance ' +
+        '(422 PAYMENT_EXCEEDS_BALANCE). Credits are audited as `khata.credit`.',
+      request: { params: idParam, ...jsonBody(PostKhata) },
+      responses: {
+        201: jsonContent(dataOf(KhataEntrySchema), 'The entry; `balance_after` is the new balance'),
+        403: jsonContent(ErrorSchema, 'A credit by a cashier'),
+        422: jsonContent(ErrorSchema, 'CREDIT_LIMIT_EXCEEDED or PAYMENT_EXCEEDS_BALANCE; nothing was written'),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      if (body.type === 'credit' && !hasRole(authOf(c).role, 'manager')) {
+        throw new ApiError(403, 'FORBIDDEN', 'A khata credit needs the manager role or higher');
+      }
+      return ok(c, await postKhata(c, c.req.valid('param').id, body), 201);
+    },
+  );

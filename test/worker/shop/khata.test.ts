@@ -1,0 +1,153 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { newShop, newStaff } from '../fixtures';
+import { callJson, type Json } from '../helpers';
+import { addCustomer, khata, writesOf } from './sales-fixtures';
+
+const ledgerSum = async (customerId: string) =>
+  (await env.DB.prepare(
+    `SELECT coalesce(sum(CASE type WHEN 'credit' THEN amount ELSE -amount END), 0) AS n
+       FROM khata_entries WHERE customer_id = ?`,
+  )
+    .bind(customerId)
+    .first<{ n: number }>())!.n;
+
+const balanceOf = async (customerId: string) =>
+  (await env.DB.prepare('SELECT khata_balance AS b FROM customers WHERE id = ?')
+    .bind(customerId)
+    .first<{ b: number }>())!.b;
+
+describe('khata', () => {
+  it('credits and payments append entries with balance_after; GET is newest first with the balance', async () => {
+    const owner = await newShop();
+    const manager = await newStaff(owner, 'manager');
+    const cashier = await newStaff(owner, 'cashier');
+    const cust = await addCustomer(owner, { credit_limit: 100_000 });
+
+    const credit = await khata(manager, cust.id, { type: 'credit', amount: 60_000, note: ' old <b>dues</b> ' });
+    expect(credit.res.status, JSON.stringify(credit.body)).toBe(201);
+    expect(credit.body.data).toEqual({
+      id: expect.any(String),
+      type: 'credit',
+      amount: 60_000,
+      balance_after: 60_000,
+      note: 'old dues',
+      sale_id: null,
+      created_by: manager.user.id,
+      created_at: expect.any(String),
+    });
+    const pay = await khata(cashier, cust.id, { type: 'payment', amount: 15_000 });
+    expect(pay.res.status).toBe(201);
+    expect(pay.body.data.balance_after).toBe(45_000);
+
+    const page = await callJson(`/api/v1/customers/${cust.id}/khata?limit=1`, { token: cashier.access });
+    expect(page.res.status).toBe(200);
+    expect(page.body.data.balance).toBe(45_000);
+    expect(page.body.data.entries.map((e: Json) => e.id)).toEqual([pay.body.data.id]);
+    expect(page.body.meta).toEqual({ page: 1, limit: 1, total: 2, total_pages: 2 });
+    const second = await callJson(`/api/v1/customers/${cust.id}/khata?page=2&limit=1`, { token: cashier.access });
+    expect(second.body.data.entries[0].id).toBe(credit.body.data.id);
+
+    const customer = await callJson(`/api/v1/customers/${cust.id}`, { token: cashier.access });
+    expect(customer.body.data.khata_balance).toBe(45_000);
+  });
+
+  it('a credit is manager+ (403 for a cashier) and audited as khata.credit; payments are not audited', async () => {
+    const owner = await newShop();
+    const cashier = await newStaff(owner, 'cashier');
+    const cust = await addCustomer(owner, { credit_limit: 100_000 });
+    const refused = await khata(cashier, cust.id, { type: 'credit', amount: 100 });
+    expect(refused.res.status).toBe(403);
+    expect(await balanceOf(cust.id)).toBe(0);
+
+    const credit = await khata(owner, cust.id, { type: 'credit', amount: 700 });
+    await khata(cashier, cust.id, { type: 'payment', amount: 200 });
+    const audit = await callJson('/api/v1/audit?action=khata.credit', { token: owner.access });
+    expect(audit.body.data).toHaveLength(1);
+    expect(audit.body.data[0]).toMatchObject({
+      actor_id: owner.user.id,
+      target_type: 'customer',
+      target_id: cust.id,
+      details: { entry_id: credit.body.data.id, amount: 700 },
+    });
+  });
+
+  it('a credit over the limit is 422 CREDIT_LIMIT_EXCEEDED and writes nothing', async () => {
+    const owner = await newShop();
+    const cust = await addCustomer(owner, { credit_limit: 1000 });
+    expect((await khata(owner, cust.id, { type: 'credit', amount: 1000 })).res.status).toBe(201);
+    const before = await writesOf(owner.shop.id);
+    const over = await khata(owner, cust.id, { type: 'credit', amount: 1 });
+    expect(over.res.status).toBe(422);
+    expect(over.body.error.code).toBe('CREDIT_LIMIT_EXCEEDED');
+    expect(await writesOf(owner.shop.id)).toEqual(before);
+  });
+
+  it('a payment over the balance is 422 PAYMENT_EXCEEDS_BALANCE (no advances) and writes nothing', async () => {
+    const owner = await newShop();
+    const cust = await addCustomer(owner, { credit_limit: 1000 });
+    await khata(owner, cust.id, { type: 'credit', amount: 300 });
+    const before = await writesOf(owner.shop.id);
+    const over = await khata(owner, cust.id, { type: 'payment', amount: 301 });
+    expect(over.res.status).toBe(422);
+    expect(over.body.error.code).toBe('PAYMENT_EXCEEDS_BALANCE');
+    expect(await writesOf(owner.shop.id)).toEqual(before);
+    expect((await khata(owner, cust.id, { type: 'payment', amount: 300 })).body.data.balance_after).toBe(0);
+  });
+
+  it('validates the body: positive integer paise, known type, strict', async () => {
+    const owner = await newShop();
+    const cust = await addCustomer(owner, { credit_limit: 1000 });
+    for (const json of [
+      { type: 'credit', amount: 0 },
+      { type: 'payment', amount: -5 },
+      { type: 'payment', amount: 1.5 },
+      { type: 'refund', amount: 5 },
+      { type: 'payment', amount: 5, balance_after: 0 },
+    ]) {
+      const { res } = await khata(owner, cust.id, json);
+      expect(res.status, JSON.stringify(json)).toBe(400);
+    }
+  });
+
+  it('entries are append-only: no PATCH or DELETE route', async () => {
+    const owner = await newShop();
+    const cust = await addCustomer(owner, { credit_limit: 1000 });
+    const e = await khata(owner, cust.id, { type: 'credit', amount: 5 });
+    for (const method of ['PATCH', 'DELETE']) {
+      const { res } = await callJson(`/api/v1/customers/${cust.id}/khata/${e.body.data.id}`, {
+        method,
+        token: owner.access,
+        json: method === 'PATCH' ? { amount: 1 } : undefined,
+      });
+      expect([404, 405]).toContain(res.status);
+    }
+  });
+
+  it('25 concurrent credits never pass the limit, and the entries always sum to the balance', async () => {
+    const owner = await newShop();
+    const manager = await newStaff(owner, 'manager');
+    const cust = await addCustomer(owner, { credit_limit: 10_000 });
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () => khata(manager, cust.id, { type: 'credit', amount: 1_000 })),
+    );
+    const statuses = results.map((r) => r.res.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 422)).toHaveLength(15);
+    expect(await balanceOf(cust.id)).toBe(10_000);
+    expect(await ledgerSum(cust.id)).toBe(10_000);
+    const afters = results.filter((r) => r.res.status === 201).map((r) => r.body.data.balance_after);
+    expect([...afters].sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => (i + 1) * 1_000));
+
+    // Mixed concurrent payments and credits keep the invariant too.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        khata(manager, cust.id, { type: i % 2 ? 'credit' : 'payment', amount: 700 + i }),
+      ),
+    );
+    const balance = await balanceOf(cust.id);
+    expect(balance).toBe(await ledgerSum(cust.id));
+    expect(balance).toBeGreaterThanOrEqual(0);
+    expect(balance).toBeLessThanOrEqual(10_000);
+  });
+});

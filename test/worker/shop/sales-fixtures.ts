@@ -1,0 +1,59 @@
+// Fixtures for customers, khata and sales: customers through the API, sales with a fresh key, and
+// direct reads of D1 to check what a refused request left behind.
+import { env } from 'cloudflare:test';
+import { expect } from 'vitest';
+import type { Session } from '../fixtures';
+import { callJson, type Json } from '../helpers';
+
+let phones = 0;
+/** A distinct E.164 number per call. */
+export const newPhone = () =>
+  `+9198${String(Date.now() % 1e6).padStart(6, '0')}${String(phones++ % 100).padStart(2, '0')}`;
+
+export async function addCustomer(s: Session, over: Json = {}) {
+  const { res, body } = await callJson('/api/v1/customers', {
+    method: 'POST',
+    token: s.access,
+    json: { name: 'Sunita Devi', phone: newPhone(), ...over },
+  });
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body.data as Json;
+}
+
+let keys = 0;
+export const newKey = () => `test-key-${Date.now().toString(36)}-${(keys++).toString(36)}`;
+
+/** POST /api/v1/sales with a new Idempotency-Key unless one is given. */
+export const sell = (s: Session, json: Json, key: string = newKey()) =>
+  callJson('/api/v1/sales', { method: 'POST', token: s.access, headers: { 'Idempotency-Key': key }, json });
+
+export const khata = (s: Session, customerId: string, json: Json) =>
+  callJson(`/api/v1/customers/${customerId}/khata`, { method: 'POST', token: s.access, json });
+
+export async function stockOf(productId: string): Promise<number> {
+  const row = await env.DB.prepare('SELECT stock FROM products WHERE id = ?')
+    .bind(productId)
+    .first<{ stock: number }>();
+  return row!.stock;
+}
+
+/** Row counts of everything a sale writes, for one shop. */
+export async function writesOf(shopId: string) {
+  const n = async (table: string, where = '') =>
+    (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE shop_id = ? ${where}`)
+      .bind(shopId)
+      .first<{ n: number }>())!.n;
+  return {
+    sales: await n('sales'),
+    sale_items: await n('sale_items'),
+    khata_entries: await n('khata_entries'),
+    idempotency_keys: await n('idempotency_keys'),
+    audit: await n('audit_log', "AND action IN ('sale.voided', 'khata.credit')"),
+    stock: (await env.DB.prepare('SELECT coalesce(sum(stock), 0) AS n FROM products WHERE shop_id = ?')
+      .bind(shopId)
+      .first<{ n: number }>())!.n,
+    balance: (await env.DB.prepare('SELECT coalesce(sum(khata_balance), 0) AS n FROM customers WHERE shop_id = ?')
+      .bind(shopId)
+      .first<{ n: number }>())!.n,
+  };
+}
