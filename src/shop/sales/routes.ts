@@ -84,7 +84,7 @@ const IdempotencyHeader = z.object({
     .string()
     .optional()
     .openapi({
-      param: { name: 'Idempotency-Key', in: 'header', required: true },
+      param: { name: 'idempotency-key', in: 'header', required: true },
       description: '8–128 of A-Z a-z 0-9 _ - : . ; unique per sale attempt, valid 24 h',
       example: 'pos-7-20261122-0042',
     }),
@@ -92,10 +92,15 @@ const IdempotencyHeader = z.object({
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+/** The date part must exist: Date.parse rolls 2026-02-30 over into March instead of refusing it. */
+const realDate = (d: string) => {
+  const t = new Date(`${d}T00:00:00.000Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
+};
 const instant = z
   .string()
   .refine(
-    (s) => (DATE.test(s) || TIMESTAMP.test(s)) && !Number.isNaN(Date.parse(DATE.test(s) ? `${s}T00:00:00Z` : s)),
+    (s) => (DATE.test(s) || (TIMESTAMP.test(s) && !Number.isNaN(Date.parse(s)))) && realDate(s.slice(0, 10)),
     'a date (YYYY-MM-DD) or an ISO 8601 timestamp with offset',
   );
 const startOf = (s: string) => new Date(DATE.test(s) ? `${s}T00:00:00.000Z` : s);
