@@ -1,0 +1,607 @@
+// Demo data for local development: the "demo" shop, one user per role, ~30 products, a few
+// customers and two weeks of gold and silver rates ending today, written to the local D1 with
+// `wrangler d1 execute DB --local --file`.
+//   npm run seed                               the default local state (.wrangler/state)
+//   npm run seed -- --persist-to <dir>         the state of a `wrangler dev --persist-to <dir>`
+// Idempotent: every row has a fixed id and goes in with INSERT OR IGNORE, so a second run changes
+// nothing (a later day only adds that day's rates), and a password changed since is never reset.
+// The database must be migrated first (`npm start` does both: migrate, seed, serve).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { hashPassword } from '../src/auth/password';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SHOP_ID = 'demo-shop';
+
+/** Demo-only credentials, printed at the end; documented in the README. */
+const DEMO_USERS = [
+  {
+    id: 'demo-user-owner',
+    role: 'owner',
+    name: 'Meera Soni',
+    email: 'owner@demo.tijori.app',
+    password: 'Demo-Owner-2026!',
+  },
+  {
+    id: 'demo-user-manager',
+    role: 'manager',
+    name: 'Arjun Verma',
+    email: 'manager@demo.tijori.app',
+    password: 'Demo-Manager-2026!',
+  },
+  {
+    id: 'demo-user-cashier',
+    role: 'cashier',
+    name: 'Kavya Iyer',
+    email: 'cashier@demo.tijori.app',
+    password: 'Demo-Cashier-2026!',
+  },
+] as const;
+
+/** Today's rates, paise per gram at each purity; the fortnight before walks back from these. */
+const TODAYS_RATES: { metal: 'gold' | 'silver'; purity: number; rate: number }[] = [
+  { metal: 'gold', purity: 999, rate: 1_268_000 },
+  { metal: 'gold', purity: 916, rate: 1_161_500 },
+  { metal: 'gold', purity: 750, rate: 951_000 },
+  { metal: 'silver', purity: 999, rate: 16_200 },
+  { metal: 'silver', purity: 925, rate: 14_990 },
+];
+/** Platinum is priced from a fixed 950 rate (the shop does not post platinum rates daily). */
+const PLATINUM_950 = 468_000;
+const RATE_DAYS = 14;
+
+interface Item {
+  sku: string;
+  name: string;
+  category: 'ring' | 'necklace' | 'earring' | 'bangle' | 'bracelet' | 'chain' | 'pendant' | 'anklet' | 'coin' | 'other';
+  metal: 'gold' | 'silver' | 'platinum';
+  purity: number;
+  /** Grams (gross); stones in grams; stone value in rupees. */
+  gross: number;
+  stone?: number;
+  stoneValue?: number;
+  makingBp: number;
+  stock: number;
+  description?: string;
+}
+
+const ITEMS: Item[] = [
+  {
+    sku: 'GR-916-001',
+    name: 'Classic Plain Band',
+    category: 'ring',
+    metal: 'gold',
+    purity: 916,
+    gross: 4.12,
+    makingBp: 1200,
+    stock: 6,
+  },
+  {
+    sku: 'GR-916-002',
+    name: 'Floral Filigree Ring',
+    category: 'ring',
+    metal: 'gold',
+    purity: 916,
+    gross: 5.35,
+    makingBp: 1600,
+    stock: 3,
+  },
+  {
+    sku: 'GR-750-003',
+    name: 'Solitaire Diamond Ring',
+    category: 'ring',
+    metal: 'gold',
+    purity: 750,
+    gross: 3.48,
+    stone: 0.1,
+    stoneValue: 58_000,
+    makingBp: 1800,
+    stock: 2,
+    description: '0.50 ct round brilliant, VS2/G, in 18K yellow gold',
+  },
+  {
+    sku: 'GR-585-004',
+    name: 'Stackable Twist Ring',
+    category: 'ring',
+    metal: 'gold',
+    purity: 585,
+    gross: 2.21,
+    makingBp: 1400,
+    stock: 8,
+  },
+  {
+    sku: 'PR-950-005',
+    name: 'Platinum Couple Band',
+    category: 'ring',
+    metal: 'platinum',
+    purity: 950,
+    gross: 6.02,
+    makingBp: 1500,
+    stock: 4,
+  },
+  {
+    sku: 'SR-925-006',
+    name: 'Oxidised Toe Ring Pair',
+    category: 'ring',
+    metal: 'silver',
+    purity: 925,
+    gross: 3.6,
+    makingBp: 2500,
+    stock: 25,
+  },
+  {
+    sku: 'GN-916-007',
+    name: 'Temple Lakshmi Necklace',
+    category: 'necklace',
+    metal: 'gold',
+    purity: 916,
+    gross: 38.64,
+    makingBp: 1400,
+    stock: 1,
+    description: 'South Indian temple work with Lakshmi coin motifs',
+  },
+  {
+    sku: 'GN-916-008',
+    name: 'Kundan Bridal Choker',
+    category: 'necklace',
+    metal: 'gold',
+    purity: 916,
+    gross: 52.8,
+    stone: 6.4,
+    stoneValue: 42_000,
+    makingBp: 2000,
+    stock: 1,
+  },
+  {
+    sku: 'GN-916-009',
+    name: 'Mangalsutra Black Bead',
+    category: 'necklace',
+    metal: 'gold',
+    purity: 916,
+    gross: 12.35,
+    makingBp: 1100,
+    stock: 5,
+  },
+  {
+    sku: 'GN-750-010',
+    name: 'Diamond Tennis Necklace',
+    category: 'necklace',
+    metal: 'gold',
+    purity: 750,
+    gross: 18.9,
+    stone: 1.2,
+    stoneValue: 385_000,
+    makingBp: 1800,
+    stock: 1,
+  },
+  {
+    sku: 'SN-925-011',
+    name: 'Sterling Bead Necklace',
+    category: 'necklace',
+    metal: 'silver',
+    purity: 925,
+    gross: 24.5,
+    makingBp: 2200,
+    stock: 10,
+  },
+  {
+    sku: 'GE-916-012',
+    name: 'Jhumka Drop Earrings',
+    category: 'earring',
+    metal: 'gold',
+    purity: 916,
+    gross: 8.76,
+    makingBp: 1500,
+    stock: 4,
+  },
+  {
+    sku: 'GE-916-013',
+    name: 'Chandbali Earrings',
+    category: 'earring',
+    metal: 'gold',
+    purity: 916,
+    gross: 11.2,
+    makingBp: 1700,
+    stock: 3,
+  },
+  {
+    sku: 'GE-750-014',
+    name: 'Diamond Stud Earrings',
+    category: 'earring',
+    metal: 'gold',
+    purity: 750,
+    gross: 2.1,
+    stone: 0.12,
+    stoneValue: 64_000,
+    makingBp: 1500,
+    stock: 5,
+  },
+  {
+    sku: 'SE-925-015',
+    name: 'Silver Hoop Earrings',
+    category: 'earring',
+    metal: 'silver',
+    purity: 925,
+    gross: 6.3,
+    makingBp: 2000,
+    stock: 18,
+  },
+  {
+    sku: 'GB-916-016',
+    name: 'Kada Bangle (pair)',
+    category: 'bangle',
+    metal: 'gold',
+    purity: 916,
+    gross: 31.4,
+    makingBp: 1000,
+    stock: 2,
+  },
+  {
+    sku: 'GB-916-017',
+    name: 'Meenakari Bangle',
+    category: 'bangle',
+    metal: 'gold',
+    purity: 916,
+    gross: 14.85,
+    makingBp: 1600,
+    stock: 3,
+  },
+  {
+    sku: 'SB-925-018',
+    name: 'Silver Kada',
+    category: 'bangle',
+    metal: 'silver',
+    purity: 925,
+    gross: 42.0,
+    makingBp: 1500,
+    stock: 7,
+  },
+  {
+    sku: 'GL-750-019',
+    name: 'Rose Gold Chain Bracelet',
+    category: 'bracelet',
+    metal: 'gold',
+    purity: 750,
+    gross: 5.9,
+    makingBp: 1300,
+    stock: 4,
+  },
+  {
+    sku: 'PL-950-020',
+    name: 'Platinum Link Bracelet',
+    category: 'bracelet',
+    metal: 'platinum',
+    purity: 950,
+    gross: 14.2,
+    makingBp: 1400,
+    stock: 2,
+  },
+  {
+    sku: 'GC-916-021',
+    name: 'Rope Chain 20 in',
+    category: 'chain',
+    metal: 'gold',
+    purity: 916,
+    gross: 10.05,
+    makingBp: 800,
+    stock: 6,
+  },
+  {
+    sku: 'GC-916-022',
+    name: 'Box Chain 18 in',
+    category: 'chain',
+    metal: 'gold',
+    purity: 916,
+    gross: 7.62,
+    makingBp: 800,
+    stock: 7,
+  },
+  {
+    sku: 'PC-950-023',
+    name: 'Platinum Curb Chain',
+    category: 'chain',
+    metal: 'platinum',
+    purity: 950,
+    gross: 9.8,
+    makingBp: 1200,
+    stock: 2,
+  },
+  {
+    sku: 'GP-916-024',
+    name: 'Ganesha Pendant',
+    category: 'pendant',
+    metal: 'gold',
+    purity: 916,
+    gross: 3.25,
+    makingBp: 1400,
+    stock: 9,
+  },
+  {
+    sku: 'GP-585-025',
+    name: 'Heart Pendant with Ruby',
+    category: 'pendant',
+    metal: 'gold',
+    purity: 585,
+    gross: 2.4,
+    stone: 0.2,
+    stoneValue: 6_500,
+    makingBp: 1500,
+    stock: 5,
+  },
+  {
+    sku: 'SP-925-026',
+    name: 'Om Silver Pendant',
+    category: 'pendant',
+    metal: 'silver',
+    purity: 925,
+    gross: 4.1,
+    makingBp: 2200,
+    stock: 20,
+  },
+  {
+    sku: 'SA-925-027',
+    name: 'Ghungroo Payal (pair)',
+    category: 'anklet',
+    metal: 'silver',
+    purity: 925,
+    gross: 58.3,
+    makingBp: 1800,
+    stock: 8,
+  },
+  {
+    sku: 'SA-925-028',
+    name: 'Chain Payal (pair)',
+    category: 'anklet',
+    metal: 'silver',
+    purity: 925,
+    gross: 32.6,
+    makingBp: 1600,
+    stock: 12,
+  },
+  {
+    sku: 'GK-999-029',
+    name: 'Lakshmi Gold Coin 10 g',
+    category: 'coin',
+    metal: 'gold',
+    purity: 999,
+    gross: 10.0,
+    makingBp: 300,
+    stock: 15,
+  },
+  {
+    sku: 'SK-999-030',
+    name: 'Silver Coin 20 g',
+    category: 'coin',
+    metal: 'silver',
+    purity: 999,
+    gross: 20.0,
+    makingBp: 500,
+    stock: 40,
+  },
+  {
+    sku: 'GO-916-031',
+    name: 'Nose Pin Floral',
+    category: 'other',
+    metal: 'gold',
+    purity: 916,
+    gross: 0.62,
+    makingBp: 2500,
+    stock: 10,
+  },
+];
+
+const CUSTOMERS = [
+  {
+    id: 'demo-cust-01',
+    name: 'Priya Sharma',
+    phone: '+919820012345',
+    email: 'priya.sharma@example.com',
+    address: 'Andheri West, Mumbai',
+    limit: 50_000_00,
+  },
+  {
+    id: 'demo-cust-02',
+    name: 'Rahul Mehta',
+    phone: '+919811098765',
+    email: null,
+    address: 'Karol Bagh, New Delhi',
+    limit: 25_000_00,
+  },
+  {
+    id: 'demo-cust-03',
+    name: 'Lakshmi Narayanan',
+    phone: '+919444055501',
+    email: 'lakshmi.n@example.com',
+    address: 'T. Nagar, Chennai',
+    limit: 1_00_000_00,
+  },
+  { id: 'demo-cust-04', name: 'Imran Qureshi', phone: '+919900112233', email: null, address: null, limit: 0 },
+  {
+    id: 'demo-cust-05',
+    name: 'Anjali Deshpande',
+    phone: '+919765432100',
+    email: 'anjali.d@example.com',
+    address: 'Kothrud, Pune',
+    limit: 15_000_00,
+  },
+];
+
+/** Paise per gram of the given metal and purity today. */
+function rateFor(metal: Item['metal'], purity: number): number {
+  if (metal === 'platinum') return Math.round((PLATINUM_950 * purity) / 950);
+  const exact = TODAYS_RATES.find((r) => r.metal === metal && r.purity === purity);
+  if (exact) return exact.rate;
+  const fine = TODAYS_RATES.find((r) => r.metal === metal && r.purity === 999)!;
+  return Math.round((fine.rate * purity) / 1000);
+}
+
+/** Metal value + making charge (basis points of it) + stones, rounded to whole rupees. */
+function basePrice(item: Item, netMg: number): number {
+  const metal = (netMg * rateFor(item.metal, item.purity)) / 1000;
+  const making = (metal * item.makingBp) / 10_000;
+  return Math.round((metal + making) / 100 + (item.stoneValue ?? 0)) * 100;
+}
+
+/** A small deterministic day-to-day wobble (±0.6 %) so the history looks like a market. */
+function wobble(seed: string): number {
+  let h = 2166136261;
+  for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return (((h >>> 0) % 1201) - 600) / 100_000;
+}
+
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+const q = (v: string | number | null | undefined): string =>
+  v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replaceAll("'", "''")}'`;
+
+const insert = (table: string, rows: Record<string, string | number | null | undefined>[]) => {
+  const columns = Object.keys(rows[0]!);
+  const values = rows.map((r) => `(${columns.map((c) => q(r[c])).join(', ')})`).join(',\n  ');
+  return `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES\n  ${values};`;
+};
+
+async function buildSql(now: Date): Promise<string> {
+  const ts = now.toISOString();
+  const owner = DEMO_USERS[0].id;
+  const users = await Promise.all(
+    DEMO_USERS.map(async (u) => ({
+      id: u.id,
+      shop_id: SHOP_ID,
+      name: u.name,
+      email: u.email,
+      password_hash: await hashPassword(u.password),
+      role: u.role,
+      active: 1,
+      created_at: ts,
+      updated_at: ts,
+    })),
+  );
+
+  const products = ITEMS.map((item, i) => {
+    const gross = Math.round(item.gross * 1000);
+    const stone = Math.round((item.stone ?? 0) * 1000);
+    const net = gross - stone;
+    return {
+      id: `demo-prod-${String(i + 1).padStart(2, '0')}`,
+      shop_id: SHOP_ID,
+      sku: item.sku,
+      name: item.name,
+      description: item.description ?? null,
+      category: item.category,
+      metal: item.metal,
+      purity: item.purity,
+      gross_weight_mg: gross,
+      net_weight_mg: net,
+      stone_weight_mg: stone,
+      making_charge_bp: item.makingBp,
+      base_price: basePrice(item, net),
+      stock: item.stock,
+      active: 1,
+      created_at: ts,
+      updated_at: ts,
+    };
+  });
+
+  const customers = CUSTOMERS.map((c) => ({
+    id: c.id,
+    shop_id: SHOP_ID,
+    name: c.name,
+    phone: c.phone,
+    email: c.email,
+    address: c.address,
+    credit_limit: c.limit,
+    khata_balance: 0,
+    deleted_at: null,
+    created_at: ts,
+    updated_at: ts,
+  }));
+
+  const rates = [];
+  for (let back = RATE_DAYS - 1; back >= 0; back--) {
+    const date = isoDate(new Date(now.getTime() - back * 86_400_000));
+    for (const r of TODAYS_RATES) {
+      // A gentle upward drift into today, plus the daily wobble; today is exactly TODAYS_RATES.
+      const factor = back === 0 ? 1 : 1 - back * 0.0012 + wobble(`${r.metal}${r.purity}${date}`);
+      rates.push({
+        id: `demo-rate-${r.metal}-${r.purity}-${date}`,
+        shop_id: SHOP_ID,
+        metal: r.metal,
+        purity: r.purity,
+        rate_per_gram: Math.round(r.rate * factor),
+        effective_date: date,
+        created_by: owner,
+        created_at: ts,
+        updated_at: ts,
+      });
+    }
+  }
+
+  return [
+    insert('shops', [
+      {
+        id: SHOP_ID,
+        slug: 'demo',
+        name: 'Demo Jewellers',
+        status: 'active',
+        catalog_version: 0,
+        created_at: ts,
+        updated_at: ts,
+      },
+    ]),
+    insert('users', users),
+    insert('products', products),
+    // New products change the storefront, whose cache key is the catalog version (see storefront).
+    `UPDATE shops SET catalog_version = catalog_version + 1 WHERE id = ${q(SHOP_ID)} AND changes() > 0;`,
+    insert('customers', customers),
+    insert('metal_rates', rates),
+    '',
+  ].join('\n');
+}
+
+function parseArgs(argv: string[]): { persistTo?: string } {
+  const at = argv.indexOf('--persist-to');
+  if (at === -1) return {};
+  const dir = argv[at + 1];
+  if (!dir) throw new Error('--persist-to needs a directory');
+  return { persistTo: dir };
+}
+
+async function main() {
+  const { persistTo } = parseArgs(process.argv.slice(2));
+  const sql = await buildSql(new Date());
+  const dir = mkdtempSync(path.join(tmpdir(), 'tijori-seed-'));
+  const file = path.join(dir, 'seed.sql');
+  writeFileSync(file, sql);
+  try {
+    const args = ['wrangler', 'd1', 'execute', 'DB', '--local', '--file', file];
+    if (persistTo) args.push('--persist-to', persistTo);
+    const run = spawnSync('npx', args, {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    });
+    if (run.status !== 0) {
+      process.stderr.write(run.stdout + run.stderr);
+      const hint = /no such table/i.test(run.stdout + run.stderr)
+        ? `\nThe local D1 has no tables: apply the migrations first:\n  npx wrangler d1 migrations apply DB --local${persistTo ? ` --persist-to ${persistTo}` : ''}\n`
+        : '';
+      throw new Error(`wrangler d1 execute failed (exit ${run.status})${hint}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const width = Math.max(...DEMO_USERS.map((u) => u.email.length));
+  console.log(`\nSeeded "Demo Jewellers" (slug demo): ${ITEMS.length} products, ${CUSTOMERS.length} customers,`);
+  console.log(`${RATE_DAYS} days of gold (999, 916, 750) and silver (999, 925) rates ending today.`);
+  console.log('Demo sign-ins (local development only; a password changed since is kept):');
+  for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(width)}  ${u.password}`);
+  console.log('API: http://localhost:8787  (reference: http://localhost:8787/docs)\n');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
