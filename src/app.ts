@@ -12,6 +12,7 @@ import { notFoundHandler } from './http/not-found';
 import { createRouter } from './http/openapi';
 import { requestId } from './http/request-id';
 import { securityHeaders } from './http/security-headers';
+import { predictionRoutes } from './ml/routes';
 import { opsRoutes } from './ops/routes';
 import { auditRoutes } from './shop/audit/routes';
 import { customerRoutes } from './shop/customers/routes';
@@ -46,6 +47,7 @@ export function createApp() {
   app.route('/api/v1/customers', customerRoutes);
   app.route('/api/v1/customers', khataRoutes);
   app.route('/api/v1/sales', saleRoutes);
+  app.route('/api/v1/predictions', predictionRoutes);
 
   mountDocs(app);
   app.notFound(notFoundHandler(() => app.routes));

@@ -1,0 +1,57 @@
+// A regression tree ensemble in the shape ONNX's TreeEnsembleRegressor stores it (two targets:
+// a = price per paise of metal value, b = price per mg of stone), and the plain JS walk of it: the
+// trainer's predictions, the parity fixture's expected values and the bench's baseline all come
+// from these functions.
+import { COLUMN, FEATURE_COUNT } from '../../src/ml/features';
+
+export interface Tree {
+  /** Which coefficient this tree adds to: 0 = a (metal), 1 = b (stone). */
+  target: 0 | 1;
+  /** Per node: the feature compared, or -1 for a leaf. */
+  feature: Int32Array;
+  /** `x <= threshold` goes to `left` (ONNX BRANCH_LEQ, the "true" branch). */
+  threshold: Float32Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** Leaf value (already scaled by the learning rate); 0 on branch nodes. */
+  value: Float32Array;
+}
+
+export interface Ensemble {
+  /** Base value of each target. */
+  base: [number, number];
+  trees: Tree[];
+}
+
+export function leafOf(t: Tree, x: Float32Array, row: number): number {
+  const o = row * FEATURE_COUNT;
+  let n = 0;
+  while (t.feature[n]! >= 0) n = x[o + t.feature[n]!]! <= t.threshold[n]! ? t.left[n]! : t.right[n]!;
+  return t.value[n]!;
+}
+
+/** Both coefficients for `row` of `x`, accumulated in float32 in tree order as onnxruntime does. */
+export function coefficients(e: Ensemble, x: Float32Array, row: number): [number, number] {
+  const s = [0, 0];
+  for (const t of e.trees) s[t.target] = Math.fround(s[t.target]! + leafOf(t, x, row));
+  return [Math.fround(s[0]! + e.base[0]), Math.fround(s[1]! + e.base[1])];
+}
+
+const F32_MILLI = Math.fround(0.001);
+
+/** What the graph outputs as `price`: (net × rate × 0.001) × a + stone × b, each step in float32. */
+export function graphPrice(x: Float32Array, row: number, [a, b]: [number, number]): number {
+  const o = row * FEATURE_COUNT;
+  const mv = Math.fround(Math.fround(x[o + COLUMN.net]! * x[o + COLUMN.rate]!) * F32_MILLI);
+  return Math.fround(Math.fround(mv * a) + Math.fround(x[o + COLUMN.stone]! * b));
+}
+
+/** Graph prices for every row of `x`. */
+export function predictAll(e: Ensemble, x: Float32Array): Float32Array {
+  const n = x.length / FEATURE_COUNT;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = graphPrice(x, i, coefficients(e, x, i));
+  return out;
+}
+
+export const nodeCount = (e: Ensemble) => e.trees.reduce((s, t) => s + t.feature.length, 0);

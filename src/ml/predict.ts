@@ -1,0 +1,96 @@
+// Price predictions: fill each item's missing rate from the shop's latest rates, then one model run
+// for the whole batch, rounded to integer paise at the boundary.
+import type { Context } from 'hono';
+import { setMetric } from 'hono/timing';
+import type { Metal } from '../db/schema';
+import { ApiError } from '../http/errors';
+import type { AppEnv } from '../http/types';
+import { latestRates, type MetalRate } from '../shop/rates/service';
+import { encode, FEATURE_COUNT, metalValuePaise, type PriceItem } from './features';
+import { Tensor } from './ort';
+import { activeModel } from './registry';
+
+type C = Context<AppEnv>;
+
+export type RequestItem = Omit<PriceItem, 'rate_per_gram'> & { rate_per_gram?: number | undefined };
+
+/** `given` (in the request), `exact` (the shop's rate for this purity) or `scaled_from_<purity>`. */
+export type RateSource = 'given' | 'exact' | `scaled_from_${number}`;
+
+export interface FilledRate {
+  rate_per_gram: number;
+  rate_source: RateSource;
+  /** The effective date of the shop rate used; null when given. */
+  rate_effective_date: string | null;
+}
+
+/**
+ * The rate for one item: the request's, else the shop's latest for that metal and purity, else the
+ * nearest purity of the same metal scaled by purity (a gram of 22K is 916/999 of a gram of 24K).
+ */
+export function fillRate(item: RequestItem, rates: readonly MetalRate[]): FilledRate | undefined {
+  if (item.rate_per_gram !== undefined) {
+    return { rate_per_gram: item.rate_per_gram, rate_source: 'given', rate_effective_date: null };
+  }
+  const same = rates.filter((r) => r.metal === item.metal);
+  const exact = same.find((r) => r.purity === item.purity);
+  if (exact)
+    return { rate_per_gram: exact.ratePerGram, rate_source: 'exact', rate_effective_date: exact.effectiveDate };
+  // Nearest purity; on a tie the higher one (finer metal is quoted more often and more carefully).
+  const nearest = [...same].sort(
+    (a, b) => Math.abs(a.purity - item.purity) - Math.abs(b.purity - item.purity) || b.purity - a.purity,
+  )[0];
+  if (!nearest) return undefined;
+  return {
+    rate_per_gram: Math.round((nearest.ratePerGram * item.purity) / nearest.purity),
+    rate_source: `scaled_from_${nearest.purity}`,
+    rate_effective_date: nearest.effectiveDate,
+  };
+}
+
+export interface Prediction extends FilledRate {
+  /** Predicted selling price, integer paise. */
+  price: number;
+  /** Net weight × rate, integer paise. */
+  metal_value: number;
+}
+
+export interface PredictionResult {
+  model: { name: string; version: string };
+  predictions: Prediction[];
+}
+
+export async function predictPrices(c: C, items: readonly RequestItem[]): Promise<PredictionResult> {
+  const needsRates = items.some((i) => i.rate_per_gram === undefined);
+  const rates = needsRates ? await latestRates(c) : [];
+  const filled = items.map((it) => fillRate(it, rates));
+  const missing = filled.flatMap((f, i) => (f ? [] : [i]));
+  if (missing.length) {
+    const metals = [...new Set(missing.map((i) => items[i]!.metal))] as Metal[];
+    throw new ApiError(
+      422,
+      'RATE_UNAVAILABLE',
+      `No rate_per_gram given and the shop has no ${metals.join(' or ')} rate to fill it from`,
+      missing.map((i) => ({
+        path: `items.${i}.rate_per_gram`,
+        message: `no ${items[i]!.metal} rate recorded for this shop; send rate_per_gram or record a rate`,
+      })),
+    );
+  }
+  const full: PriceItem[] = items.map((it, i) => ({ ...it, rate_per_gram: filled[i]!.rate_per_gram }));
+
+  const model = await activeModel(c.get('config').priceModelVersion);
+  const started = performance.now();
+  const out = await model.session.run({ features: new Tensor('float32', encode(full), [full.length, FEATURE_COUNT]) });
+  setMetric(c, 'model', performance.now() - started, `${model.card.name} ${model.card.version}, ${full.length} rows`);
+  const price = out.price!.data as Float32Array;
+
+  return {
+    model: { name: model.card.name, version: model.card.version },
+    predictions: full.map((it, i) => ({
+      price: Math.round(price[i]!),
+      metal_value: Math.round(metalValuePaise(it.net_weight_mg, it.rate_per_gram)),
+      ...filled[i]!,
+    })),
+  };
+}

@@ -1,0 +1,89 @@
+// The shipped price models (card + ONNX bytes per version), which one is active, and one inference
+// session per version per isolate.
+import card_1_0_0 from '../../models/price-1.0.0.json';
+import onnx_1_0_0 from '../../models/price-1.0.0.onnx';
+import { ApiError } from '../http/errors';
+import { createSession, type InferenceSession } from './ort';
+
+export type ModelCard = typeof card_1_0_0;
+
+export interface RegisteredModel {
+  card: ModelCard;
+  bytes: ArrayBuffer;
+}
+
+/** Publishing a version: train it, then add its two imports and one line here. */
+export const MODELS: readonly RegisteredModel[] = [{ card: card_1_0_0, bytes: onnx_1_0_0 }];
+
+const semver = (v: string) => v.split('.').map(Number) as [number, number, number];
+
+export function compareSemver(a: string, b: string): number {
+  const [x, y] = [semver(a), semver(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return 0;
+}
+
+/** The model PRICE_MODEL_VERSION names ("latest" = highest semver), or undefined if none matches. */
+export function resolveModel(setting: string, models: readonly RegisteredModel[] = MODELS) {
+  if (setting === 'latest') return [...models].sort((a, b) => compareSemver(b.card.version, a.card.version))[0];
+  return models.find((m) => m.card.version === setting);
+}
+
+/**
+ * Memoises an async creation while it is pending or fulfilled, but forgets a rejection, so
+ * concurrent first callers share one attempt and a failed attempt is retried by a later call.
+ */
+export function onceUntilFailure<K, V>(create: (key: K) => Promise<V>) {
+  const pending = new Map<K, Promise<V>>();
+  return {
+    get(key: K): Promise<V> {
+      let p = pending.get(key);
+      if (!p) {
+        p = create(key);
+        pending.set(key, p);
+        p.catch(() => {
+          if (pending.get(key) === p) pending.delete(key);
+        });
+      }
+      return p;
+    },
+    has: (key: K) => pending.has(key),
+  };
+}
+
+export interface LoadedModel {
+  card: ModelCard;
+  session: InferenceSession;
+  /** How long this isolate took to create the session, ms (0 where the clock does not advance). */
+  createdInMs: number;
+}
+
+const sessions = onceUntilFailure(async (m: RegisteredModel): Promise<LoadedModel> => {
+  const started = performance.now();
+  const session = await createSession(m.bytes);
+  return { card: m.card, session, createdInMs: performance.now() - started };
+});
+
+export const isLoaded = (m: RegisteredModel) => sessions.has(m);
+
+const unavailable = (message: string) =>
+  new ApiError(503, 'MODEL_UNAVAILABLE', message, undefined, { 'Retry-After': '5' });
+
+/** The active model's session, created on first use; 503 MODEL_UNAVAILABLE when it cannot be had. */
+export async function activeModel(setting: string): Promise<LoadedModel> {
+  const m = resolveModel(setting);
+  if (!m) throw unavailable(`No price model matches PRICE_MODEL_VERSION="${setting}"`);
+  try {
+    return await sessions.get(m);
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'price model failed to load',
+        version: m.card.version,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
+    throw unavailable('The price model is not available; try again shortly');
+  }
+}
