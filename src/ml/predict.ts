@@ -79,7 +79,10 @@ export async function predictPrices(c: C, items: readonly RequestItem[]): Promis
   }
   const full: PriceItem[] = items.map((it, i) => ({ ...it, rate_per_gram: filled[i]!.rate_per_gram }));
 
+  // Separate from the run: in a fresh isolate this is session creation (hundreds of ms), then ~0.
+  const loading = performance.now();
   const model = await activeModel(c.get('config').priceModelVersion);
+  setMetric(c, 'model-load', performance.now() - loading, 'Price model session (created on first use per isolate)');
   const started = performance.now();
   const out = await model.session.run({ features: new Tensor('float32', encode(full), [full.length, FEATURE_COUNT]) });
   setMetric(c, 'model', performance.now() - started, `${model.card.name} ${model.card.version}, ${full.length} rows`);

@@ -54,15 +54,11 @@ export function onceUntilFailure<K, V>(create: (key: K) => Promise<V>) {
 export interface LoadedModel {
   card: ModelCard;
   session: InferenceSession;
-  /** How long this isolate took to create the session, ms (0 where the clock does not advance). */
-  createdInMs: number;
 }
 
-const sessions = onceUntilFailure(async (m: RegisteredModel): Promise<LoadedModel> => {
-  const started = performance.now();
-  const session = await createSession(m.bytes);
-  return { card: m.card, session, createdInMs: performance.now() - started };
-});
+const sessions = onceUntilFailure(
+  async (m: RegisteredModel): Promise<LoadedModel> => ({ card: m.card, session: await createSession(m.bytes) }),
+);
 
 export const isLoaded = (m: RegisteredModel) => sessions.has(m);
 
