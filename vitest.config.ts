@@ -16,7 +16,7 @@ export default defineConfig(async () => {
     test: {
       include: ['test/worker/**/*.test.ts'],
       setupFiles: ['test/worker/setup.ts'],
-      silent: 'passed-only',
+      silent: 'passed-only' as const,
     },
   };
 });
