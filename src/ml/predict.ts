@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/types';
 import { latestRates, type MetalRate } from '../shop/rates/service';
 import { encode, FEATURE_COUNT, metalValuePaise, type PriceItem } from './features';
 import { Tensor } from './ort';
+import { modelSetting } from './published';
 import { activeModel } from './registry';
 
 type C = Context<AppEnv>;
@@ -81,7 +82,7 @@ export async function predictPrices(c: C, items: readonly RequestItem[]): Promis
 
   // Separate from the run: in a fresh isolate this is session creation (hundreds of ms), then ~0.
   const loading = performance.now();
-  const model = await activeModel(c.get('config').priceModelVersion);
+  const model = await activeModel(await modelSetting(c.env.AUTH_KV, c.get('config').priceModelVersion));
   setMetric(c, 'model-load', performance.now() - loading, 'Price model session (created on first use per isolate)');
   const started = performance.now();
   const out = await model.session.run({ features: new Tensor('float32', encode(full), [full.length, FEATURE_COUNT]) });

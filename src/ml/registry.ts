@@ -23,7 +23,7 @@ export function compareSemver(a: string, b: string): number {
   return 0;
 }
 
-/** The model PRICE_MODEL_VERSION names ("latest" = highest semver), or undefined if none matches. */
+/** The model a version setting names ("latest" = highest semver), or undefined if none matches. */
 export function resolveModel(setting: string, models: readonly RegisteredModel[] = MODELS) {
   if (setting === 'latest') return [...models].sort((a, b) => compareSemver(b.card.version, a.card.version))[0];
   return models.find((m) => m.card.version === setting);
@@ -68,7 +68,7 @@ const unavailable = (message: string) =>
 /** The active model's session, created on first use; 503 MODEL_UNAVAILABLE when it cannot be had. */
 export async function activeModel(setting: string): Promise<LoadedModel> {
   const m = resolveModel(setting);
-  if (!m) throw unavailable(`No price model matches PRICE_MODEL_VERSION="${setting}"`);
+  if (!m) throw unavailable(`No shipped price model matches "${setting}"`);
   try {
     return await sessions.get(m);
   } catch (err) {

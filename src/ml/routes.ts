@@ -6,6 +6,7 @@ import { byShop, rateLimit } from '../rate-limit/middleware';
 import { productRuleIssues } from '../shop/products/schemas';
 import { MAX_MAKING_BP } from './features';
 import { predictPrices } from './predict';
+import { modelSetting } from './published';
 import { compareSemver, isLoaded, MODELS, resolveModel } from './registry';
 
 const tags = ['Predictions'];
@@ -106,8 +107,8 @@ export const predictionRoutes = createRouter()
       summary: 'The shipped price models: version, features and holdout metrics',
       responses: { 200: jsonContent(dataOf(z.array(ModelInfo)), 'Newest first') },
     }),
-    (c) => {
-      const active = resolveModel(c.get('config').priceModelVersion);
+    async (c) => {
+      const active = resolveModel(await modelSetting(c.env.AUTH_KV, c.get('config').priceModelVersion));
       return ok(
         c,
         [...MODELS]
