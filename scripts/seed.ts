@@ -6,13 +6,13 @@
 // Idempotent: every row has a fixed id and goes in with INSERT OR IGNORE, so a second run changes
 // nothing (a later day only adds that day's rates), and a password changed since is never reset.
 // The database must be migrated first (`npm start` does both: migrate, seed, serve).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '../src/auth/password';
+import { insert, literal as q } from './lib/sql';
+import { d1File } from './lib/wrangler';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const SHOP_ID = 'demo-shop';
 
 /** Demo-only credentials, printed at the end; documented in the README. */
@@ -453,14 +453,7 @@ function wobble(seed: string): number {
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
-const q = (v: string | number | null | undefined): string =>
-  v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replaceAll("'", "''")}'`;
-
-const insert = (table: string, rows: Record<string, string | number | null | undefined>[]) => {
-  const columns = Object.keys(rows[0]!);
-  const values = rows.map((r) => `(${columns.map((c) => q(r[c])).join(', ')})`).join(',\n  ');
-  return `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES\n  ${values};`;
-};
+const insertNew = (table: string, rows: Parameters<typeof insert>[1]) => `${insert(table, rows, 'INSERT OR IGNORE')};`;
 
 async function buildSql(now: Date): Promise<string> {
   const ts = now.toISOString();
@@ -539,7 +532,7 @@ async function buildSql(now: Date): Promise<string> {
   }
 
   return [
-    insert('shops', [
+    insertNew('shops', [
       {
         id: SHOP_ID,
         slug: 'demo',
@@ -550,12 +543,12 @@ async function buildSql(now: Date): Promise<string> {
         updated_at: ts,
       },
     ]),
-    insert('users', users),
-    insert('products', products),
+    insertNew('users', users),
+    insertNew('products', products),
     // New products change the storefront, whose cache key is the catalog version (see storefront).
     `UPDATE shops SET catalog_version = catalog_version + 1 WHERE id = ${q(SHOP_ID)} AND changes() > 0;`,
-    insert('customers', customers),
-    insert('metal_rates', rates),
+    insertNew('customers', customers),
+    insertNew('metal_rates', rates),
     '',
   ].join('\n');
 }
@@ -575,20 +568,7 @@ async function main() {
   const file = path.join(dir, 'seed.sql');
   writeFileSync(file, sql);
   try {
-    const args = ['wrangler', 'd1', 'execute', 'DB', '--local', '--file', file];
-    if (persistTo) args.push('--persist-to', persistTo);
-    const run = spawnSync('npx', args, {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
-    });
-    if (run.status !== 0) {
-      process.stderr.write(run.stdout + run.stderr);
-      const hint = /no such table/i.test(run.stdout + run.stderr)
-        ? `\nThe local D1 has no tables: apply the migrations first:\n  npx wrangler d1 migrations apply DB --local${persistTo ? ` --persist-to ${persistTo}` : ''}\n`
-        : '';
-      throw new Error(`wrangler d1 execute failed (exit ${run.status})${hint}`);
-    }
+    d1File({ remote: false, persistTo }, file);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,21 @@
+// SQL text for `wrangler d1 execute`, which binds no parameters: every value goes through literal().
+export type Value = string | number | boolean | null | undefined;
+
+/** A SQLite literal: strings quoted with '' doubled (SQLite has no backslash escapes), booleans 1/0. */
+export function literal(v: Value): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`not a SQL number: ${v}`);
+    return String(v);
+  }
+  if (v.includes('\0')) throw new Error('a NUL character cannot go into SQL text');
+  return `'${v.replaceAll("'", "''")}'`;
+}
+
+/** One multi-row INSERT (the columns are the first row's keys). */
+export function insert(table: string, rows: Record<string, Value>[], verb: 'INSERT' | 'INSERT OR IGNORE' = 'INSERT') {
+  const columns = Object.keys(rows[0]!);
+  const values = rows.map((r) => `(${columns.map((c) => literal(r[c])).join(', ')})`).join(',\n  ');
+  return `${verb} INTO ${table} (${columns.join(', ')}) VALUES\n  ${values}`;
+}

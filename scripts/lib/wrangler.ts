@@ -1,0 +1,105 @@
+// Running wrangler for the seed and the admin CLI: against the local state (`.wrangler/state`, as
+// `npm start` uses, or a `--persist-to` directory) or, with `--remote`, the production resources.
+// Every failure becomes one WranglerError whose message says what went wrong and what to do.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'node_modules', '.bin', 'wrangler');
+// CI=1: wrangler never prompts (the CLI asks its own questions first); no colours in captured text.
+const childEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: '1' };
+
+export type Target = { remote: true } | { remote: false; persistTo?: string };
+
+export const targetFlags = (t: Target): string[] =>
+  t.remote ? ['--remote', '--env', 'production'] : ['--local', ...(t.persistTo ? ['--persist-to', t.persistTo] : [])];
+
+export const describeTarget = (t: Target) =>
+  t.remote ? 'remote (production)' : `local (${t.persistTo ?? '.wrangler/state'})`;
+
+export class WranglerError extends Error {
+  override name = 'WranglerError';
+}
+
+/** wrangler's own error text: `--json` puts it on stdout, everything else on stderr as `✘ [ERROR] …`. */
+function errorText(stdout: string, stderr: string): string {
+  try {
+    const text = (JSON.parse(stdout) as { error?: { text?: string } }).error?.text;
+    if (text) return text;
+  } catch {
+    // not JSON
+  }
+  const lines = stderr.split('\n');
+  const at = lines.findIndex((line) => line.includes('[ERROR]'));
+  const text = at === -1 ? (stderr.trim() || stdout.trim()).split('\n').slice(-20) : lines.slice(at);
+  return text
+    .map((line) => line.replace(/^.*\[ERROR\]\s*/, ''))
+    .filter((line) => !line.includes('Logs were written'))
+    .join('\n')
+    .trim();
+}
+
+function hintFor(text: string, target: Target): string {
+  if (/no such table/i.test(text)) {
+    return `\nThe database has no tables yet: apply the migrations first (npm run admin -- migrate${
+      target.remote ? ' --remote' : ''
+    }${!target.remote && target.persistTo ? ` --persist-to ${target.persistTo}` : ''}).`;
+  }
+  if (target.remote && /not logged in|authenticat|CLOUDFLARE_API_TOKEN|\[code: 10000\]/i.test(text)) {
+    return '\nSign in first (npx wrangler login) or set CLOUDFLARE_API_TOKEN.';
+  }
+  return '';
+}
+
+export interface RunOptions {
+  /** Stream wrangler's own output (progress of long steps) instead of capturing it. */
+  inherit?: boolean;
+}
+
+/** Runs `wrangler <args> <target flags>`; its stdout, or a WranglerError. */
+export function wrangler(args: string[], target: Target, { inherit = false }: RunOptions = {}): string {
+  const all = [...args, ...targetFlags(target)];
+  const r = spawnSync(BIN, all, {
+    cwd: ROOT,
+    env: childEnv,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    // Streamed output goes to stderr: the CLI's stdout carries only its results.
+    stdio: inherit ? ['ignore', process.stderr, process.stderr] : ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.error) throw new WranglerError(`could not run wrangler (${BIN}): ${r.error.message}`);
+  if (r.status !== 0) {
+    const text = inherit ? '(see wrangler output above)' : errorText(r.stdout, r.stderr);
+    throw new WranglerError(`wrangler ${args.slice(0, 3).join(' ')} failed: ${text}${hintFor(text, target)}`);
+  }
+  return r.stdout ?? '';
+}
+
+export type Row = Record<string, unknown>;
+
+/**
+ * SQL statements run as one D1 batch (all or nothing); each statement's rows, in order. `--command`
+ * rather than `--file`: remotely a file goes through D1's import, which blocks the database.
+ */
+export function d1(target: Target, statements: string[]): Row[][] {
+  const out = wrangler(['d1', 'execute', 'DB', '--json', '--command', statements.join(';\n')], target);
+  return (JSON.parse(out) as { results: Row[] }[]).map((r) => r.results);
+}
+
+/** Runs a .sql file (local only: the seed). */
+export const d1File = (target: Target, file: string) => wrangler(['d1', 'execute', 'DB', '--file', file], target);
+
+export function kvPut(target: Target, key: string, value: string, ttlSeconds?: number) {
+  const ttl = ttlSeconds === undefined ? [] : ['--ttl', String(ttlSeconds)];
+  wrangler(['kv', 'key', 'put', key, value, '--binding', 'AUTH_KV', ...ttl], target);
+}
+
+/** The target environment's vars as wrangler resolves them from wrangler.toml. */
+export async function vars(target: Target): Promise<Record<string, unknown>> {
+  const { unstable_readConfig } = await import('wrangler');
+  const config = unstable_readConfig({
+    config: path.join(ROOT, 'wrangler.toml'),
+    ...(target.remote ? { env: 'production' } : {}),
+  });
+  return config.vars;
+}
