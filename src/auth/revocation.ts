@@ -12,7 +12,8 @@ import { ApiError } from '../http/errors';
 /** KV refuses expirations under 60 s. */
 const MIN_KV_TTL = 60;
 
-const keys = {
+/** Exported for the admin CLI (scripts/admin), which writes the same keys. */
+export const keys = {
   jti: (jti: string) => `rv:jti:${jti}`,
   family: (familyId: string) => `rv:fam:${familyId}`,
   user: (userId: string) => `rv:user:${userId}`,
@@ -23,6 +24,12 @@ interface BeforeMark {
   before: number;
   keep?: string;
 }
+
+/** A `rv:user` / `rv:shop` value: tokens issued before `before` (epoch ms) are dead, except family `keep`. */
+export const beforeMark = (before: number, keep?: string) => JSON.stringify({ before, keep } satisfies BeforeMark);
+
+/** Seconds a mark lives: as long as the access tokens it could kill. */
+export const markTtl = (accessTokenTtl: number) => Math.max(MIN_KV_TTL, accessTokenTtl);
 
 export interface TokenIdentity {
   jti: string;
@@ -58,7 +65,7 @@ export async function isRevoked(kv: KVNamespace, token: TokenIdentity): Promise<
   );
 }
 
-const ttl = (config: Config) => ({ expirationTtl: Math.max(MIN_KV_TTL, config.accessTokenTtl) });
+const ttl = (config: Config) => ({ expirationTtl: markTtl(config.accessTokenTtl) });
 
 export const revokeAccessToken = (kv: KVNamespace, jti: string, expEpochSeconds: number) =>
   kv.put(keys.jti(jti), '1', {
@@ -70,7 +77,7 @@ export const revokeFamilyAccess = (kv: KVNamespace, config: Config, familyId: st
 
 /** Every access token of the user issued before now dies, except those of `keepFamily`. */
 export const revokeUserAccess = (kv: KVNamespace, config: Config, userId: string, keepFamily?: string) =>
-  kv.put(keys.user(userId), JSON.stringify({ before: Date.now(), keep: keepFamily } satisfies BeforeMark), ttl(config));
+  kv.put(keys.user(userId), beforeMark(Date.now(), keepFamily), ttl(config));
 
 export const revokeShopAccess = (kv: KVNamespace, config: Config, shopId: string) =>
-  kv.put(keys.shop(shopId), JSON.stringify({ before: Date.now() } satisfies BeforeMark), ttl(config));
+  kv.put(keys.shop(shopId), beforeMark(Date.now()), ttl(config));
