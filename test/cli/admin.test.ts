@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  addUser,
   admin,
   adminOk,
   api,
@@ -113,22 +114,10 @@ describe('admin CLI: shops', () => {
 describe('admin CLI: users and sessions', () => {
   it('user create adds a user to a shop; an email in use is refused', async () => {
     const shop = await createShop('staff');
-    const email = `cashier@${shop.slug}.example`;
-    const r = await adminOk([
-      'user',
-      'create',
-      '--shop',
-      shop.slug,
-      '--email',
-      email,
-      '--name',
-      'Kavya',
-      '--role',
-      'cashier',
-    ]);
-    const { status, body } = await login(email, printedPassword(r));
+    const { email, password } = await addUser(shop.slug, 'cashier');
+    const { status, body } = await login(email, password);
     expect(status).toBe(200);
-    expect(body.data.user.role).toBe('cashier');
+    expect(body.data.user).toMatchObject({ role: 'cashier', name: 'cashier' });
 
     const taken = await admin([
       'user',
@@ -180,20 +169,7 @@ describe('admin CLI: users and sessions', () => {
 
   it("user deactivate ends the user's sessions and sign-ins, but never the shop's last active owner", async () => {
     const shop = await createShop('deact');
-    const email = `manager@${shop.slug}.example`;
-    const created = await adminOk([
-      'user',
-      'create',
-      '--shop',
-      shop.slug,
-      '--email',
-      email,
-      '--name',
-      'M',
-      '--role',
-      'manager',
-    ]);
-    const password = printedPassword(created);
+    const { email, password } = await addUser(shop.slug, 'manager');
     const session = await signIn(email, password);
 
     await adminOk(['user', 'deactivate', email, '--yes']);

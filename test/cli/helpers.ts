@@ -76,6 +76,13 @@ export async function createShop(prefix = 'shop') {
   return { slug, email, password: printedPassword(r), output: r };
 }
 
+/** A user added to the shop through the CLI: their email and printed password. */
+export async function addUser(shopSlug: string, role: 'owner' | 'manager' | 'cashier') {
+  const email = `${role}@${shopSlug}.example`;
+  const r = await adminOk(['user', 'create', '--shop', shopSlug, '--email', email, '--name', role, '--role', role]);
+  return { email, password: printedPassword(r) };
+}
+
 export async function api(route: string, init: { method?: string; json?: unknown; token?: string } = {}) {
   const headers: Record<string, string> = {};
   if (init.json !== undefined) headers['Content-Type'] = 'application/json';
