@@ -56,9 +56,12 @@ export interface RunOptions {
   inherit?: boolean;
 }
 
-/** Runs `wrangler <args> <target flags>`; its stdout, or a WranglerError. */
-export function wrangler(args: string[], target: Target, { inherit = false }: RunOptions = {}): string {
-  const all = [...args, ...targetFlags(target)];
+/**
+ * Runs `wrangler <args> <target flags>`; its stdout, or a WranglerError. `null` for commands that
+ * take no local/remote target (e.g. `deploy --dry-run`, whose args name the environment).
+ */
+export function wrangler(args: string[], target: Target | null, { inherit = false }: RunOptions = {}): string {
+  const all = [...args, ...(target ? targetFlags(target) : [])];
   const r = spawnSync(BIN, all, {
     cwd: ROOT,
     env: childEnv,
@@ -70,7 +73,8 @@ export function wrangler(args: string[], target: Target, { inherit = false }: Ru
   if (r.error) throw new WranglerError(`could not run wrangler (${BIN}): ${r.error.message}`);
   if (r.status !== 0) {
     const text = inherit ? '(see wrangler output above)' : errorText(r.stdout, r.stderr);
-    throw new WranglerError(`wrangler ${args.slice(0, 3).join(' ')} failed: ${text}${hintFor(text, target)}`);
+    const hint = target ? hintFor(text, target) : '';
+    throw new WranglerError(`wrangler ${args.slice(0, 3).join(' ')} failed: ${text}${hint}`);
   }
   return r.stdout ?? '';
 }
