@@ -1,7 +1,8 @@
 // A Worker with a bad configuration refuses every route but /health (500 MISCONFIGURED).
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { DEVELOPMENT_JWT_SECRET } from '../../../src/config';
-import { callJson } from '../helpers';
+import { call, callJson } from '../helpers';
 
 /** A production secret: not the development one, at least 32 bytes. */
 const PROD_SECRET = 'a-production-secret-that-is-long-enough-0123456789';
@@ -71,5 +72,55 @@ describe('a valid configuration serves', () => {
     const { res, body } = await callJson('/api/v1/storefront/no-such-shop/products', { env: overrides });
     expect(body.error?.code).not.toBe('MISCONFIGURED');
     expect(res.status).toBe(404);
+  });
+});
+
+describe('wrangler.toml [env.production] as a deploy gets it', () => {
+  // Vars are not inherited by an environment: only [env.production.vars] and the secrets put there.
+  const deployed = (secrets: Record<string, string>) => ({
+    ...Object.fromEntries(
+      Object.entries(env)
+        .filter(([, v]) => typeof v === 'string')
+        .map(([k]) => [k, undefined]),
+    ),
+    ...env.TEST_PRODUCTION_VARS,
+    ...secrets,
+  });
+
+  it.each([
+    ['before `wrangler secret put JWT_SECRET` (the development one is not inherited)', {}],
+    ['with the development secret put as the production one', { JWT_SECRET: DEVELOPMENT_JWT_SECRET }],
+  ])('%s refuses to serve', async (_why, secrets) => {
+    const { res, body } = await callJson('/api/v1/products', { env: deployed(secrets) });
+    expect(res.status).toBe(500);
+    expect(body.error.code).toBe('MISCONFIGURED');
+    expect((await call('/health', { env: deployed(secrets) })).status).toBe(200);
+  });
+
+  it('with its own secret serves, without the development defaults: no docs, no sign-up, no "*" CORS', async () => {
+    const vars = deployed({ JWT_SECRET: PROD_SECRET });
+    expect(env.TEST_PRODUCTION_VARS.ENVIRONMENT).toBe('production');
+    for (const path of ['/docs', '/openapi.json']) {
+      const { res, body } = await callJson(path, { env: vars });
+      expect(res.status, path).toBe(404);
+      expect(body.error.code).toBe('NOT_FOUND');
+    }
+    const register = await callJson('/api/v1/auth/register', {
+      method: 'POST',
+      json: {
+        shop: { name: 'X', slug: 'prod-config-x' },
+        name: 'O',
+        email: 'x@example.com',
+        password: 'Correct-Horse-42',
+      },
+      env: vars,
+    });
+    expect(register.body.error?.code).toBe('SIGNUP_DISABLED');
+    const cors = await call('/api/v1/storefront/no-such-shop/products', {
+      headers: { Origin: 'https://attacker.example' },
+      env: vars,
+    });
+    expect(cors.status).toBe(404);
+    expect(cors.headers.get('Access-Control-Allow-Origin')).toBeNull();
   });
 });
