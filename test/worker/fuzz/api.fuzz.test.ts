@@ -363,16 +363,25 @@ const wildHeaders = fc
   )
   .map((h) => Object.entries(h) as [string, string][]);
 
+/** Half the time a valid session (so a bad body gets past the guard to validation), else anything. */
 const wildAuth = (): fc.Arbitrary<Auth> =>
   fc.oneof(
-    fc.constant({ none: true as const }),
-    fc.constantFrom(...WHO).map((who) => ({ who })),
-    fc
-      .tuple(fc.constantFrom(...WHO), fc.constantFrom('bearer', 'Bearer  ', 'Basic', 'Token'))
-      .map(([who, scheme]) => ({ who, scheme })),
-    fc.constantFrom(...world.badTokens).map((t) => ({ header: `Bearer ${t}` })),
-    fc.constantFrom('', 'Bearer', 'Bearer ', 'Bearer a b', 'Basic dXNlcjpwYXNz').map((header) => ({ header })),
-    headerText(300).map((header) => ({ header })),
+    { weight: 5, arbitrary: fc.constantFrom(...WHO).map((who) => ({ who })) },
+    { weight: 1, arbitrary: fc.constant({ none: true as const }) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...WHO), fc.constantFrom('bearer', 'Bearer  ', 'Basic', 'Token'))
+        .map(([who, scheme]) => ({ who, scheme })),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(...world.badTokens).map((t) => ({ header: `Bearer ${t}` })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom('', 'Bearer', 'Bearer ', 'Bearer a b', 'Basic dXNlcjpwYXNz')
+        .map((header) => ({ header })),
+    },
+    { weight: 1, arbitrary: headerText(300).map((header) => ({ header })) },
   );
 
 const wildBody = (op: Operation) =>
