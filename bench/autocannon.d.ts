@@ -1,15 +1,21 @@
 // The slice of autocannon's programmatic API the harness uses (the package ships no types).
 declare module 'autocannon' {
-  interface Options {
-    url: string;
+  export interface Request {
     method?: string;
-    body?: string;
+    path?: string;
     headers?: Record<string, string>;
+    body?: string;
+    /** Called before each send; returns the request to send (autocannon's per-request hook). */
+    setupRequest?: (req: Request) => Request;
+  }
+  export interface Options {
+    url: string;
+    requests?: Request[];
     connections?: number;
     duration?: number;
     timeout?: number;
   }
-  interface Histogram {
+  export interface Histogram {
     average: number;
     mean: number;
     p50: number;
@@ -17,7 +23,7 @@ declare module 'autocannon' {
     p99: number;
     max: number;
   }
-  interface Result {
+  export interface Result {
     requests: Histogram & { total: number };
     latency: Histogram;
     errors: number;
