@@ -1,10 +1,10 @@
 // The auth guard: a verified, unrevoked access token with at least the route's role, or no entry.
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { endTime, startTime } from 'hono/timing';
 import type { Role } from '../db/schema';
 import { ApiError } from '../http/errors';
-import type { AppEnv, AuthContext } from '../http/types';
+import type { AppEnv } from '../http/types';
+import { byUser, rateLimit } from '../rate-limit/middleware';
 import { isRevoked } from './revocation';
 import { verifyAccessToken } from './tokens';
 
@@ -35,15 +35,11 @@ export const requireAuth = (minRole: Role = 'cashier') =>
     await next();
   });
 
-/** The caller of an authenticated route (the guard ran, so it is set). */
-export const authOf = (c: Context<AppEnv>): AuthContext => {
-  const auth = c.get('auth');
-  if (!auth) throw new Error('authOf called on a route without requireAuth');
-  return auth;
-};
+const perUser = rateLimit('api', byUser, { failMode: 'open' });
 
 /**
  * What an authenticated route declares in its `middleware`: the guard with the route's minimum
- * role, then the per-user API rate-limit policy.
+ * role, then its rate-limit policy — the per-user `api` policy unless the route names another
+ * (one limiter call per request, so a route with its own policy is not also counted under `api`).
  */
-export const authed = (minRole: Role = 'cashier') => [requireAuth(minRole)];
+export const authed = (minRole: Role = 'cashier', limit = perUser) => [requireAuth(minRole), limit];

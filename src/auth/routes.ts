@@ -2,6 +2,7 @@
 
 import { cleanText } from '../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
+import { byIp, byIpAndEmail, rateLimit } from '../rate-limit/middleware';
 import { authed } from './guard';
 import { email, password, personName, SessionSchema, ShopSchema, slug, TokensSchema, UserSchema } from './schemas';
 import * as auth from './service';
@@ -9,6 +10,10 @@ import * as auth from './service';
 const tags = ['Auth'];
 const security = [{ bearer: [] }];
 const noContent = { 204: { description: 'Done' } };
+// Unauthenticated routes fail closed: an unlimited password guesser is worse than a short outage.
+// Refresh is counted per client address: a presented token names its family only after a D1
+// lookup, and the abuse to stop is a flood of made-up tokens, which a per-family key cannot see.
+const closed = { failMode: 'closed' } as const;
 
 const RegisterBody = z
   .strictObject({
@@ -30,6 +35,7 @@ export const authRoutes = createRouter()
       path: '/register',
       tags,
       summary: 'Create a shop and its owner (when SIGNUP_ENABLED)',
+      middleware: [rateLimit('register', byIp, closed)],
       request: jsonBody(RegisterBody),
       responses: { 201: jsonContent(dataOf(SessionSchema), 'Shop, owner and a session') },
     }),
@@ -41,6 +47,7 @@ export const authRoutes = createRouter()
       path: '/login',
       tags,
       summary: 'Sign in',
+      middleware: [rateLimit('login', byIpAndEmail, closed)],
       request: jsonBody(LoginBody),
       responses: { 200: jsonContent(dataOf(SessionSchema), 'Signed in') },
     }),
@@ -52,6 +59,7 @@ export const authRoutes = createRouter()
       path: '/refresh',
       tags,
       summary: 'Rotate a refresh token for a new pair (the old one is spent)',
+      middleware: [rateLimit('refresh', byIp, closed)],
       request: jsonBody(RefreshBody),
       responses: { 200: jsonContent(dataOf(z.object({ tokens: TokensSchema })), 'A new token pair') },
     }),

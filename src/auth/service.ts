@@ -8,7 +8,7 @@ import { type Role, shops, users } from '../db/schema';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/types';
 import { newId, nowIso } from '../lib/id';
-import { authOf } from './guard';
+import { authOf } from './caller';
 import { burnVerification, checkPasswordPolicy, hashPassword, verifyPassword } from './password';
 import { revokeAccessToken, revokeFamilyAccess, revokeUserAccess } from './revocation';
 import { toShop, toUser } from './schemas';

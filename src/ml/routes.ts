@@ -82,7 +82,7 @@ export const predictionRoutes = createRouter()
       path: '/price',
       tags,
       security,
-      middleware: [...authed('cashier'), rateLimit('predict', byShop, { failMode: 'open' })],
+      middleware: authed('cashier', rateLimit('predict', byShop, { failMode: 'open' })),
       summary: 'Predict selling prices for up to 100 pieces',
       description:
         'One model run for the whole batch inside the Worker (onnxruntime-web WASM). A missing `rate_per_gram` is ' +

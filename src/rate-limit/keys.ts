@@ -1,5 +1,6 @@
 // Key functions for rateLimit(): who a request counts against.
 import type { Context } from 'hono';
+import { authOf } from '../auth/caller';
 import type { AppEnv } from '../http/types';
 
 /** Picks the key a request is counted under; it may read the (already parsed) JSON body. */
@@ -76,15 +77,8 @@ export const byIpAndEmail: KeyFn = async (c) => {
   return `${byIp(c)}|${emailOf(body)}`;
 };
 
-const authOf = (c: Context<AppEnv>, fn: string) => {
-  const auth = c.get('auth');
-  // A route declaration bug (the limiter listed before requireAuth), never a client error.
-  if (!auth) throw new Error(`${fn} needs requireAuth() before rateLimit() in the route's middleware`);
-  return auth;
-};
-
 /** The signed-in user (declare after requireAuth). */
-export const byUser: KeyFn = (c) => authOf(c, 'byUser').userId;
+export const byUser: KeyFn = (c) => authOf(c).userId;
 
 /** The signed-in user's shop (declare after requireAuth). */
-export const byShop: KeyFn = (c) => authOf(c, 'byShop').shopId;
+export const byShop: KeyFn = (c) => authOf(c).shopId;

@@ -1,7 +1,7 @@
 // Reading the shop's audit log (owner): newest first, filtered by action, actor and time.
 import { count, desc, eq, gte, lt, lte } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { authOf } from '../../auth/guard';
+import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { auditLog } from '../../db/schema';
 import { inShop } from '../../db/scope';

@@ -2,7 +2,8 @@
 // zero, checked inside the UPDATE so a concurrent khata credit cannot slip between check and write.
 import { asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { authOf, hasRole } from '../../auth/guard';
+import { authOf } from '../../auth/caller';
+import { hasRole } from '../../auth/guard';
 import { dbOf } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import { customers } from '../../db/schema';

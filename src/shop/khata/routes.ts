@@ -1,5 +1,6 @@
 // /api/v1/customers/{id}/khata: a customer's credit ledger (read and payments: any role; credits: manager+).
-import { authed, authOf, hasRole } from '../../auth/guard';
+import { authOf } from '../../auth/caller';
+import { authed, hasRole } from '../../auth/guard';
 import { KHATA_TYPES } from '../../db/schema';
 import { ApiError } from '../../http/errors';
 import { cleanText, idParam } from '../../http/fields';

@@ -6,7 +6,7 @@
 import { count, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery } from '../../audit/record';
-import { authOf } from '../../auth/guard';
+import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { isConstraintViolation } from '../../db/errors';
 import { customers, khataEntries } from '../../db/schema';

@@ -3,7 +3,7 @@
 import { asc, count, desc, eq, gt, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
-import { authOf } from '../../auth/guard';
+import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import { products, shops } from '../../db/schema';

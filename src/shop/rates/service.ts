@@ -6,7 +6,7 @@ import { asc, count, desc, eq, gte, lte, max, sql } from 'drizzle-orm';
 import { type AnySQLiteColumn, alias } from 'drizzle-orm/sqlite-core';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen } from '../../audit/record';
-import { authOf } from '../../auth/guard';
+import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import { type Metal, metalRates } from '../../db/schema';

@@ -16,7 +16,7 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { authOf } from '../../auth/guard';
+import { authOf } from '../../auth/caller';
 import type { Db } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import { idempotencyKeys } from '../../db/schema';

@@ -14,7 +14,8 @@
 import { and, count, desc, eq, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
-import { authOf, hasRole } from '../../auth/guard';
+import { authOf } from '../../auth/caller';
+import { hasRole } from '../../auth/guard';
 import { dbOf } from '../../db/client';
 import { isConstraintViolation } from '../../db/errors';
 import { auditLog, customers, khataEntries, products, saleItems, sales } from '../../db/schema';

@@ -3,7 +3,7 @@
 import { count, desc, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery } from '../../audit/record';
-import { authOf } from '../../auth/guard';
+import { authOf } from '../../auth/caller';
 import { revokeUserAccess } from '../../auth/revocation';
 import { toUser } from '../../auth/schemas';
 import { emailTaken, endAllSessions, newUserRow } from '../../auth/service';

@@ -224,7 +224,7 @@ describe('rateLimit keys', () => {
     const res = await send('/mine', { ip: uniqueIp() });
     expect(res.status).toBe(500);
     // Development reveals the message; it names the fix.
-    expect(((await res.json()) as any).error.message).toMatch(/requireAuth\(\) before rateLimit\(\)/);
+    expect(((await res.json()) as any).error.message).toMatch(/requireAuth\(\) earlier in the route middleware/);
   });
 });
 
