@@ -1,6 +1,6 @@
 // The catalog: products of the caller's shop, their list with filters and sorts, and the writes,
 // each in one batch with its audit entry and the shop's catalog version bump (storefront cache).
-import { asc, count, desc, eq, gt, gte, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
@@ -106,12 +106,16 @@ export async function getProduct(c: C, id: string): Promise<Product> {
 
 const skuTaken = () => new ApiError(409, 'SKU_TAKEN', 'This SKU is already used in this shop');
 
-/** Every catalog write bumps it in its own batch, so cached storefront pages of the old catalog miss. */
-export const bumpCatalogVersion = (db: Db, shopId: string) =>
+/**
+ * Every write that changes what the storefront shows bumps it in its own batch, so cached pages of
+ * the old catalog miss: catalog writes always, sales and voids only `when` a piece goes out of or
+ * back into stock (a condition evaluated at its place in the batch).
+ */
+export const bumpCatalogVersion = (db: Db, shopId: string, when?: SQL) =>
   db
     .update(shops)
     .set({ catalogVersion: sql`${shops.catalogVersion} + 1` })
-    .where(eq(shops.id, shopId));
+    .where(and(eq(shops.id, shopId), when));
 
 export async function createProduct(c: C, body: CreateProductInput): Promise<Product> {
   const { shopId } = authOf(c);

@@ -26,6 +26,7 @@ import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import { liveCustomer } from '../customers/service';
 import { ledgerQueries, ledgerRefusal } from '../khata/service';
+import { bumpCatalogVersion } from '../products/service';
 import { type IdempotentRequest, outcomeOfConflict, previousOutcome, recordQueries } from './idempotency';
 
 type C = Context<AppEnv>;
@@ -184,6 +185,20 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
         })),
       ),
       ...(onKhata ? ledgerQueries(db, move).queries : []),
+      // The storefront shows in_stock: a piece sold out must not stay on sale in its cache.
+      bumpCatalogVersion(
+        db,
+        shopId,
+        sql`EXISTS (SELECT 1 FROM ${products} WHERE ${inShop(
+          products,
+          shopId,
+          inArray(
+            products.id,
+            items.map((i) => i.productId),
+          ),
+          eq(products.stock, 0),
+        )})`,
+      ),
     ]);
   } catch (err) {
     const outcome = await outcomeOfConflict(c, db, idem, err);
@@ -369,6 +384,8 @@ export async function voidSale(c: C, id: string): Promise<Sale> {
             .where(inShop(customers, shopId, eq(customers.id, customerId), marker)),
         ]
       : []),
+    // Restocked pieces may be back in stock: the storefront's cache must not keep them sold out.
+    bumpCatalogVersion(db, shopId, marker),
   ]);
   if (guard.meta.changes !== 1) throw alreadyVoided();
   return toSale({ ...row, status: 'voided', voidedAt: now, voidedBy: userId }, items);

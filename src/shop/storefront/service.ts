@@ -6,8 +6,8 @@
 //   catalog_version and the normalised query. Every catalog write bumps the version in its own
 //   batch, so a catalog change is never served from this cache once the version read sees it
 //   (the version is read on every request with the shop itself, which also makes a suspension
-//   immediate). Stock moved by other writes (sales) does not bump it: `in_stock` may lag by at most
-//   STORED_TTL_SECONDS.
+//   immediate). A sale bumps it when a piece sells out and a void when it restocks, so `in_stock`
+//   is as fresh as the catalog.
 // - Clients and shared caches get CLIENT_CACHE_CONTROL, a strong ETag (SHA-256 of the body) and 304
 //   on If-None-Match; their staleness is bounded by its max-age / s-maxage plus stale-while-revalidate.
 import { eq } from 'drizzle-orm';

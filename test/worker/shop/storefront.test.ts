@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newShop, randomIp, type Session } from '../fixtures';
 import { call, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
+import { sell } from './sales-fixtures';
 
 const PUBLIC_FIELDS = [
   'id',
@@ -136,6 +137,31 @@ describe('storefront caching', () => {
     await call(`/api/v1/products/${p.id}`, { method: 'DELETE', token: owner.access });
     expect((await visit(item)).status).toBe(404);
     expect(((await (await visit(list(owner))).json()) as Json).data).toEqual([]);
+  });
+
+  it('a piece sold out leaves the storefront at once, and is back when its sale is voided', async () => {
+    const owner = await newShop();
+    const [piece, other] = [await addProduct(owner, { stock: 1 }), await addProduct(owner, { stock: 3 })];
+    const inStock = async (id: string) => {
+      const res = await visit(`${list(owner)}/${id}`);
+      return ((await res.json()) as Json).data.in_stock as boolean;
+    };
+    expect(await inStock(piece.id)).toBe(true);
+    expect((await visit(`${list(owner)}/${piece.id}`)).headers.get('X-Cache')).toBe('HIT');
+
+    // A sale that sells nothing out does not empty the cache.
+    expect(
+      (await sell(owner, { items: [{ product_id: other.id, quantity: 1 }], payment_method: 'cash' })).res.status,
+    ).toBe(201);
+    expect((await visit(`${list(owner)}/${piece.id}`)).headers.get('X-Cache')).toBe('HIT');
+
+    const sold = await sell(owner, { items: [{ product_id: piece.id, quantity: 1 }], payment_method: 'cash' });
+    expect(sold.res.status).toBe(201);
+    expect(await inStock(piece.id)).toBe(false);
+
+    const voided = await call(`/api/v1/sales/${sold.body.data.id}/void`, { method: 'POST', token: owner.access });
+    expect(voided.status).toBe(200);
+    expect(await inStock(piece.id)).toBe(true);
   });
 
   it('is rate limited per client address', async () => {
