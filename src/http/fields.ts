@@ -39,11 +39,14 @@ export const queryInt = z
   .transform(Number);
 
 /** A calendar date, `YYYY-MM-DD`, that exists (no 2026-02-30). */
+/** `YYYY-MM-DD` names a day that exists (Date would roll 2026-02-30 over to March 2). */
+export const isCalendarDate = (s: string) => {
+  const d = new Date(`${s}T00:00:00.000Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+};
+
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00.000Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'not a calendar date')
+  .refine(isCalendarDate, 'not a calendar date')
   .openapi({ example: '2026-11-22' });

@@ -1,6 +1,7 @@
 // /api/v1/audit (owner): the shop's append-only log of sensitive operations.
 import { authed } from '../../auth/guard';
 import { ApiError } from '../../http/errors';
+import { isCalendarDate } from '../../http/fields';
 import { createRouter, defineRoute, jsonContent, okPage, PageQuery, pageOf, z } from '../../http/openapi';
 import { listAudit } from './service';
 
@@ -28,7 +29,7 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[
 const instant = z
   .string()
   .refine(
-    (s) => (DATE.test(s) || TIMESTAMP.test(s)) && !Number.isNaN(Date.parse(DATE.test(s) ? `${s}T00:00:00Z` : s)),
+    (s) => (DATE.test(s) || TIMESTAMP.test(s)) && isCalendarDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)),
     {
       message: 'a date (YYYY-MM-DD) or an ISO 8601 timestamp with offset',
     },

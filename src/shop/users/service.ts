@@ -2,7 +2,7 @@
 // checked inside the UPDATE itself so two owners demoting each other at once cannot both succeed.
 import { count, desc, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { auditQuery } from '../../audit/record';
+import { auditQuery, auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { revokeUserAccess } from '../../auth/revocation';
 import { toUser } from '../../auth/schemas';
@@ -70,20 +70,25 @@ export async function updateUser(c: C, id: string, patch: { name?: string; role?
       .update(users)
       .set(changes)
       .where(inShop(users, shopId, eq(users.id, id), guard)),
-    auditQuery(c, {
-      action: 'user.updated',
-      targetType: 'user',
-      targetId: id,
-      details: {
-        ...(patch.role !== undefined && patch.role !== before.role
-          ? { role: { from: before.role, to: patch.role } }
-          : {}),
-        ...(patch.active !== undefined && patch.active !== before.active
-          ? { active: { from: before.active, to: patch.active } }
-          : {}),
-        ...(patch.name !== undefined && patch.name !== before.name ? { name_changed: true } : {}),
+    auditQueryWhen(
+      c,
+      {
+        action: 'user.updated',
+        targetType: 'user',
+        targetId: id,
+        details: {
+          ...(patch.role !== undefined && patch.role !== before.role
+            ? { role: { from: before.role, to: patch.role } }
+            : {}),
+          ...(patch.active !== undefined && patch.active !== before.active
+            ? { active: { from: before.active, to: patch.active } }
+            : {}),
+          ...(patch.name !== undefined && patch.name !== before.name ? { name_changed: true } : {}),
+        },
       },
-    }),
+      // Only when the guarded UPDATE went through: a refused LAST_OWNER change is not audited.
+      sql`changes() = 1`,
+    ),
   ]);
   if (result.meta.changes !== 1) {
     throw new ApiError(409, 'LAST_OWNER', 'A shop must keep at least one active owner');

@@ -75,8 +75,10 @@ describe('users (owner only)', () => {
 });
 
 describe('the last active owner', () => {
-  it('cannot be demoted or deactivated', async () => {
+  it('cannot be demoted or deactivated, and the refusal writes no audit entry', async () => {
     const owner = await newShop();
+    const audited = async () =>
+      (await callJson('/api/v1/audit?action=user.updated', { token: owner.access })).body.meta.total;
     for (const json of [{ role: 'manager' }, { active: false }]) {
       const { res, body } = await callJson(`/api/v1/users/${owner.user.id}`, {
         method: 'PATCH',
@@ -86,6 +88,7 @@ describe('the last active owner', () => {
       expect(res.status).toBe(409);
       expect(body.error.code).toBe('LAST_OWNER');
     }
+    expect(await audited()).toBe(0);
   });
 
   it('can step down once another owner exists', async () => {
