@@ -65,19 +65,30 @@ export async function isRevoked(kv: KVNamespace, token: TokenIdentity): Promise<
   );
 }
 
-const ttl = (config: Config) => ({ expirationTtl: markTtl(config.accessTokenTtl) });
+const ttl = (config: Config) => markTtl(config.accessTokenTtl);
+
+/**
+ * Writes one mark. The D1 side of the change (a revoked family, a deactivated user) is already
+ * committed when this runs, so a failing KV is a 503 the client can retry (every revoking request is
+ * idempotent, and the still-live access token lets it), never a 500 that reads as "done or not".
+ */
+async function mark(kv: KVNamespace, key: string, value: string, expirationTtl: number) {
+  try {
+    await kv.put(key, value, { expirationTtl });
+  } catch (err) {
+    console.warn(JSON.stringify({ level: 'warn', msg: 'revocation write failed', error: String(err) }));
+    throw new ApiError(503, 'AUTH_UNAVAILABLE', 'The sign-out is not recorded yet; retry shortly', undefined, {
+      'Retry-After': '1',
+    });
+  }
+}
 
 export const revokeAccessToken = (kv: KVNamespace, jti: string, expEpochSeconds: number) =>
-  kv.put(keys.jti(jti), '1', {
-    expirationTtl: Math.max(MIN_KV_TTL, Math.ceil(expEpochSeconds - Date.now() / 1000)),
-  });
+  mark(kv, keys.jti(jti), '1', Math.max(MIN_KV_TTL, Math.ceil(expEpochSeconds - Date.now() / 1000)));
 
 export const revokeFamilyAccess = (kv: KVNamespace, config: Config, familyId: string) =>
-  kv.put(keys.family(familyId), '1', ttl(config));
+  mark(kv, keys.family(familyId), '1', ttl(config));
 
 /** Every access token of the user issued before now dies, except those of `keepFamily`. */
 export const revokeUserAccess = (kv: KVNamespace, config: Config, userId: string, keepFamily?: string) =>
-  kv.put(keys.user(userId), beforeMark(Date.now(), keepFamily), ttl(config));
-
-export const revokeShopAccess = (kv: KVNamespace, config: Config, shopId: string) =>
-  kv.put(keys.shop(shopId), beforeMark(Date.now()), ttl(config));
+  mark(kv, keys.user(userId), beforeMark(Date.now(), keepFamily), ttl(config));

@@ -19,6 +19,12 @@ export const downKv = {
   list: outage('KV'),
 } as unknown as Env['AUTH_KV'];
 
+/** KV refusing writes while reads work (a write outage, or the 1 write/s per key limit). */
+export const readOnlyKv = {
+  get: (...args: Parameters<Env['AUTH_KV']['get']>) => env.AUTH_KV.get(...args),
+  put: outage('KV writes'),
+} as unknown as Env['AUTH_KV'];
+
 /** The rate limiter down: ids resolve, but every object call rejects (overloaded, or being reset). */
 export const downLimiter = {
   idFromName: (name: string) => env.RATE_LIMITER.idFromName(name),

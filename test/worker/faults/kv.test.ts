@@ -4,10 +4,10 @@
 // The /auth/me case alone is also in auth/auth.security.test.ts.
 import { describe, expect, it } from 'vitest';
 import { newShop, PASSWORD } from '../fixtures';
-import { callJson } from '../helpers';
+import { call, callJson } from '../helpers';
 import { addProduct } from '../shop/catalog-fixtures';
 import { newKey, writesOf } from '../shop/sales-fixtures';
-import { downKv } from './broken';
+import { downKv, readOnlyKv } from './broken';
 
 const vars = { AUTH_KV: downKv };
 
@@ -67,5 +67,28 @@ describe('KV unavailable on the revocation check', () => {
     const access = refreshed.body.data.tokens.access_token;
     expect((await callJson('/api/v1/auth/me', { token: access, env: vars })).res.status).toBe(503);
     expect((await callJson('/api/v1/auth/me', { token: access })).res.status).toBe(200);
+  });
+
+  it('a sign-out whose revocation cannot be written is a 503 to retry, and the retry ends the session', async () => {
+    const s = await newShop();
+    const failed = await callJson('/api/v1/auth/logout', {
+      method: 'POST',
+      token: s.access,
+      json: { refresh_token: s.refresh },
+      env: { AUTH_KV: readOnlyKv },
+    });
+    expect(failed.res.status).toBe(503);
+    expect(failed.body).toMatchObject({ success: false, error: { status: 503, code: 'AUTH_UNAVAILABLE' } });
+    expect(failed.res.headers.get('Retry-After')).toBe('1');
+
+    // Not done yet (the access token still works), and the client was told so: it retries.
+    expect((await callJson('/api/v1/auth/me', { token: s.access })).res.status).toBe(200);
+    const retried = await call('/api/v1/auth/logout', {
+      method: 'POST',
+      token: s.access,
+      json: { refresh_token: s.refresh },
+    });
+    expect(retried.status).toBe(204);
+    expect((await callJson('/api/v1/auth/me', { token: s.access })).res.status).toBe(401);
   });
 });
