@@ -38,8 +38,12 @@ export const requireAuth = (minRole: Role = 'cashier') =>
 const perUser = rateLimit('api', byUser, { failMode: 'open' });
 
 /**
- * What an authenticated route declares in its `middleware`: the guard with the route's minimum
- * role, then its rate-limit policy — the per-user `api` policy unless the route names another
- * (one limiter call per request, so a route with its own policy is not also counted under `api`).
+ * What an authenticated route spreads into its declaration: the bearer scheme for the OpenAPI
+ * document and the middleware that enforces it, so the two cannot disagree — the guard with the
+ * route's minimum role, then its rate-limit policy: the per-user `api` policy unless the route names
+ * another (one limiter call per request, so a route with its own policy is not also counted under `api`).
  */
-export const authed = (minRole: Role = 'cashier', limit = perUser) => [requireAuth(minRole), limit];
+export const signedIn = (minRole: Role = 'cashier', limit = perUser) => ({
+  security: [{ bearer: [] }],
+  middleware: [requireAuth(minRole), limit],
+});

@@ -3,12 +3,11 @@
 import { cleanText } from '../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
 import { byIp, byIpAndEmail, rateLimit } from '../rate-limit/middleware';
-import { authed } from './guard';
+import { signedIn } from './guard';
 import { email, password, personName, SessionSchema, ShopSchema, slug, TokensSchema, UserSchema } from './schemas';
 import * as auth from './service';
 
 const tags = ['Auth'];
-const security = [{ bearer: [] }];
 const noContent = { 204: { description: 'Done' } };
 // Unauthenticated routes fail closed: an unlimited password guesser is worse than a short outage.
 // Refresh is counted per client address: a presented token names its family only after a D1
@@ -70,9 +69,8 @@ export const authRoutes = createRouter()
       method: 'post',
       path: '/logout',
       tags,
-      security,
       summary: 'End this session (the access token and its refresh family)',
-      middleware: authed(),
+      ...signedIn(),
       request: { body: { content: { 'application/json': { schema: LogoutBody } }, required: false } },
       responses: noContent,
     }),
@@ -86,9 +84,8 @@ export const authRoutes = createRouter()
       method: 'post',
       path: '/logout-all',
       tags,
-      security,
       summary: 'End every session of this user',
-      middleware: authed(),
+      ...signedIn(),
       responses: noContent,
     }),
     async (c) => {
@@ -101,9 +98,8 @@ export const authRoutes = createRouter()
       method: 'get',
       path: '/me',
       tags,
-      security,
       summary: 'The signed-in user and shop',
-      middleware: authed(),
+      ...signedIn(),
       responses: { 200: jsonContent(dataOf(z.object({ user: UserSchema, shop: ShopSchema })), 'Who you are') },
     }),
     async (c) => ok(c, await auth.me(c)),
@@ -113,9 +109,8 @@ export const authRoutes = createRouter()
       method: 'post',
       path: '/password',
       tags,
-      security,
       summary: 'Change password; other sessions end',
-      middleware: authed(),
+      ...signedIn(),
       request: jsonBody(PasswordBody),
       responses: noContent,
     }),

@@ -1,5 +1,5 @@
 // /api/v1/predictions: price predictions from the in-Worker ONNX model, and the shipped models' cards.
-import { authed } from '../auth/guard';
+import { signedIn } from '../auth/guard';
 import { CATEGORIES, METALS } from '../db/schema';
 import { createRouter, dataOf, defineRoute, ErrorSchema, jsonBody, jsonContent, ok, z } from '../http/openapi';
 import { byShop, rateLimit } from '../rate-limit/middleware';
@@ -10,7 +10,6 @@ import { modelSetting } from './published';
 import { compareSemver, isLoaded, MODELS, resolveModel } from './registry';
 
 const tags = ['Predictions'];
-const security = [{ bearer: [] }];
 
 export const MAX_ITEMS = 100;
 /** 100 kg, as for products: far beyond any piece, small enough to catch a unit mix-up. */
@@ -81,8 +80,7 @@ export const predictionRoutes = createRouter()
       method: 'post',
       path: '/price',
       tags,
-      security,
-      middleware: authed('cashier', rateLimit('predict', byShop, { failMode: 'open' })),
+      ...signedIn('cashier', rateLimit('predict', byShop, { failMode: 'open' })),
       summary: 'Predict selling prices for up to 100 pieces',
       description:
         'One model run for the whole batch inside the Worker (onnxruntime-web WASM). A missing `rate_per_gram` is ' +
@@ -102,8 +100,7 @@ export const predictionRoutes = createRouter()
       method: 'get',
       path: '/models',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'The shipped price models: version, features and holdout metrics',
       responses: { 200: jsonContent(dataOf(z.array(ModelInfo)), 'Newest first') },
     }),

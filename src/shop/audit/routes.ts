@@ -1,5 +1,5 @@
 // /api/v1/audit (owner): the shop's append-only log of sensitive operations.
-import { authed } from '../../auth/guard';
+import { signedIn } from '../../auth/guard';
 import { ApiError } from '../../http/errors';
 import { isCalendarDate } from '../../http/fields';
 import { createRouter, defineRoute, jsonContent, okPage, PageQuery, pageOf, z } from '../../http/openapi';
@@ -49,8 +49,7 @@ export const auditRoutes = createRouter().openapi(
     method: 'get',
     path: '/',
     tags: ['Audit'],
-    security: [{ bearer: [] }],
-    middleware: authed('owner'),
+    ...signedIn('owner'),
     summary: 'The audit log, newest first',
     request: { query: AuditQuery },
     responses: { 200: jsonContent(pageOf(AuditEntrySchema), 'One page of entries') },

@@ -1,5 +1,5 @@
 // /api/v1/customers: the shop's customers (any role; credit limits and deletion: manager+).
-import { authed } from '../../auth/guard';
+import { signedIn } from '../../auth/guard';
 import { idParam } from '../../http/fields';
 import {
   createRouter,
@@ -16,7 +16,6 @@ import { CreateCustomer, CustomerListQuery, CustomerSchema, UpdateCustomer } fro
 import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer } from './service';
 
 const tags = ['Customers'];
-const security = [{ bearer: [] }];
 
 export const customerRoutes = createRouter()
   .openapi(
@@ -24,8 +23,7 @@ export const customerRoutes = createRouter()
       method: 'get',
       path: '/',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'List customers',
       description: 'Sorted by name (id as tiebreak). `q` matches the name (case-insensitive) or the phone.',
       request: { query: CustomerListQuery },
@@ -38,8 +36,7 @@ export const customerRoutes = createRouter()
       method: 'post',
       path: '/',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'Add a customer',
       description: '`credit_limit` defaults to 0; a non-zero limit needs manager+ (a cashier gets 403).',
       request: jsonBody(CreateCustomer),
@@ -52,8 +49,7 @@ export const customerRoutes = createRouter()
       method: 'get',
       path: '/{id}',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'One customer, with the khata balance',
       request: { params: idParam },
       responses: { 200: jsonContent(dataOf(CustomerSchema), 'The customer') },
@@ -65,8 +61,7 @@ export const customerRoutes = createRouter()
       method: 'patch',
       path: '/{id}',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'Change a customer',
       description:
         'Contact details: any role. `credit_limit`: manager+ (a cashier gets 403); it may be set below the ' +
@@ -81,8 +76,7 @@ export const customerRoutes = createRouter()
       method: 'delete',
       path: '/{id}',
       tags,
-      security,
-      middleware: authed('manager'),
+      ...signedIn('manager'),
       summary: 'Delete a customer (soft; refused while the khata balance is not zero)',
       request: { params: idParam },
       responses: {

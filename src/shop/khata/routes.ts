@@ -1,6 +1,6 @@
 // /api/v1/customers/{id}/khata: a customer's credit ledger (read and payments: any role; credits: manager+).
 import { authOf } from '../../auth/caller';
-import { authed, hasRole } from '../../auth/guard';
+import { hasRole, signedIn } from '../../auth/guard';
 import { KHATA_TYPES } from '../../db/schema';
 import { ApiError } from '../../http/errors';
 import { cleanText, idParam } from '../../http/fields';
@@ -19,7 +19,6 @@ import {
 import { listKhata, postKhata } from './service';
 
 const tags = ['Khata'];
-const security = [{ bearer: [] }];
 
 export const KhataEntrySchema = z
   .object({
@@ -56,8 +55,7 @@ export const khataRoutes = createRouter()
       method: 'get',
       path: '/{id}/khata',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'The customer’s balance and ledger, newest first',
       request: { params: idParam, query: PageQuery.strict() },
       responses: { 200: jsonContent(KhataPage, 'The balance and one page of entries') },
@@ -80,8 +78,7 @@ export const khataRoutes = createRouter()
       method: 'post',
       path: '/{id}/khata',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'Record a payment (any role) or a credit (manager+)',
       description:
         'Append-only: a mistake is corrected by a new entry. A credit may not take the balance over the ' +

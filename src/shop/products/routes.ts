@@ -1,12 +1,11 @@
 // /api/v1/products: the shop's catalog (read: any role; write: manager+).
-import { authed } from '../../auth/guard';
+import { signedIn } from '../../auth/guard';
 import { idParam } from '../../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf } from '../../http/openapi';
 import { CreateProduct, ProductListQuery, ProductSchema, UpdateProduct } from './schemas';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from './service';
 
 const tags = ['Catalog'];
-const security = [{ bearer: [] }];
 
 export const productRoutes = createRouter()
   .openapi(
@@ -14,8 +13,7 @@ export const productRoutes = createRouter()
       method: 'get',
       path: '/',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'List products',
       description:
         'Active products unless `include_inactive=true` (manager+; a cashier gets 403). Sorted by `sort` ' +
@@ -30,8 +28,7 @@ export const productRoutes = createRouter()
       method: 'post',
       path: '/',
       tags,
-      security,
-      middleware: authed('manager'),
+      ...signedIn('manager'),
       summary: 'Add a product',
       request: jsonBody(CreateProduct),
       responses: { 201: jsonContent(dataOf(ProductSchema), 'Created (409 SKU_TAKEN if the SKU is in use)') },
@@ -43,8 +40,7 @@ export const productRoutes = createRouter()
       method: 'get',
       path: '/{id}',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'One product (an inactive one only for manager+)',
       request: { params: idParam },
       responses: { 200: jsonContent(dataOf(ProductSchema), 'The product') },
@@ -56,8 +52,7 @@ export const productRoutes = createRouter()
       method: 'patch',
       path: '/{id}',
       tags,
-      security,
-      middleware: authed('manager'),
+      ...signedIn('manager'),
       summary: 'Change a product',
       description: 'A `base_price` change is audited as `product.price_changed` with `from` and `to`.',
       request: { params: idParam, ...jsonBody(UpdateProduct) },
@@ -70,8 +65,7 @@ export const productRoutes = createRouter()
       method: 'delete',
       path: '/{id}',
       tags,
-      security,
-      middleware: authed('manager'),
+      ...signedIn('manager'),
       summary: 'Retire a product (soft delete: `active=false`)',
       request: { params: idParam },
       responses: { 204: { description: 'Retired (also when it already was)' } },

@@ -1,5 +1,5 @@
 // /api/v1/rates: the shop's metal rate history (read: any role; write: manager+).
-import { authed } from '../../auth/guard';
+import { signedIn } from '../../auth/guard';
 import { METALS } from '../../db/schema';
 import { ApiError } from '../../http/errors';
 import { idParam, isoDate, queryInt } from '../../http/fields';
@@ -19,7 +19,6 @@ import { purityIssue } from '../products/schemas';
 import { correctRate, createRate, latestRates, listRates, toRate } from './service';
 
 const tags = ['Metal rates'];
-const security = [{ bearer: [] }];
 
 const RateSchema = z
   .object({
@@ -73,8 +72,7 @@ export const rateRoutes = createRouter()
       method: 'get',
       path: '/',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'Rate history, newest effective date first',
       request: { query: RateListQuery },
       responses: { 200: jsonContent(pageOf(RateSchema), 'One page of rates') },
@@ -92,8 +90,7 @@ export const rateRoutes = createRouter()
       method: 'get',
       path: '/latest',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'The latest rate of each metal and purity',
       request: { query: LatestQuery },
       responses: { 200: jsonContent(dataOf(z.array(RateSchema)), 'By metal, then purity (highest first)') },
@@ -108,8 +105,7 @@ export const rateRoutes = createRouter()
       method: 'post',
       path: '/',
       tags,
-      security,
-      middleware: authed('manager'),
+      ...signedIn('manager'),
       summary: 'Record a rate (one per metal, purity and date)',
       request: jsonBody(CreateRate),
       responses: { 201: jsonContent(dataOf(RateSchema), 'Created (409 RATE_EXISTS for a taken metal, purity, date)') },
@@ -121,8 +117,7 @@ export const rateRoutes = createRouter()
       method: 'patch',
       path: '/{id}',
       tags,
-      security,
-      middleware: authed('manager'),
+      ...signedIn('manager'),
       summary: 'Correct a rate',
       description:
         'Audited as `rate.corrected` with `from` and `to`. Moving it onto a taken date is 409 `RATE_EXISTS`.',

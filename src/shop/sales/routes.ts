@@ -1,5 +1,5 @@
 // /api/v1/sales: POS sales (create and read own: any role; all sales and voids: manager+).
-import { authed } from '../../auth/guard';
+import { signedIn } from '../../auth/guard';
 import { PAYMENT_METHODS, SALE_STATUSES } from '../../db/schema';
 import { ApiError } from '../../http/errors';
 import { cleanText, idParam, money } from '../../http/fields';
@@ -20,7 +20,6 @@ import { idempotentRequest } from './idempotency';
 import { createSale, getSale, listSales, type Sale, voidSale } from './service';
 
 const tags = ['Sales'];
-const security = [{ bearer: [] }];
 
 const SaleSchema = z
   .object({
@@ -117,8 +116,7 @@ export const saleRoutes = createRouter()
       method: 'post',
       path: '/',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'Record a sale (idempotent)',
       description:
         'One atomic step: stock decrements, the sale and its lines and, for `khata`, the ledger credit under ' +
@@ -150,8 +148,7 @@ export const saleRoutes = createRouter()
       method: 'get',
       path: '/',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'List sales, newest first (a cashier sees their own)',
       request: { query: SaleListQuery },
       responses: { 200: jsonContent(pageOf(SaleSchema), 'One page of sales') },
@@ -175,8 +172,7 @@ export const saleRoutes = createRouter()
       method: 'get',
       path: '/{id}',
       tags,
-      security,
-      middleware: authed('cashier'),
+      ...signedIn('cashier'),
       summary: 'One sale (a cashier: their own only)',
       request: { params: idParam },
       responses: { 200: jsonContent(dataOf(SaleSchema), 'The sale') },
@@ -188,8 +184,7 @@ export const saleRoutes = createRouter()
       method: 'post',
       path: '/{id}/void',
       tags,
-      security,
-      middleware: authed('manager'),
+      ...signedIn('manager'),
       summary: 'Void a sale: restore its stock and reverse its khata credit, once',
       description:
         'The khata credit is reversed by a `payment` entry with the sale id and the note "void of sale …". ' +

@@ -1,5 +1,5 @@
 // /api/v1/users (owner): the shop's staff.
-import { authed } from '../../auth/guard';
+import { signedIn } from '../../auth/guard';
 import { email, password, personName, UserSchema } from '../../auth/schemas';
 import { ROLES } from '../../db/schema';
 import { idParam } from '../../http/fields';
@@ -18,8 +18,7 @@ import {
 import { createUser, listUsers, updateUser } from './service';
 
 const tags = ['Users'];
-const security = [{ bearer: [] }];
-const middleware = authed('owner');
+const ownerOnly = signedIn('owner');
 
 const CreateUser = z.strictObject({ name: personName, email, password, role: z.enum(ROLES) }).openapi('CreateUser');
 const UpdateUser = z
@@ -33,8 +32,7 @@ export const userRoutes = createRouter()
       method: 'get',
       path: '/',
       tags,
-      security,
-      middleware,
+      ...ownerOnly,
       summary: 'List the shop’s users',
       request: { query: PageQuery.strict() },
       responses: { 200: jsonContent(pageOf(UserSchema), 'Users, newest first') },
@@ -49,8 +47,7 @@ export const userRoutes = createRouter()
       method: 'post',
       path: '/',
       tags,
-      security,
-      middleware,
+      ...ownerOnly,
       summary: 'Add a user to the shop',
       request: jsonBody(CreateUser),
       responses: { 201: jsonContent(dataOf(UserSchema), 'Created') },
@@ -62,8 +59,7 @@ export const userRoutes = createRouter()
       method: 'patch',
       path: '/{id}',
       tags,
-      security,
-      middleware,
+      ...ownerOnly,
       summary: 'Rename, change role, or (de)activate a user',
       request: { params: idParam, ...jsonBody(UpdateUser) },
       responses: { 200: jsonContent(dataOf(UserSchema), 'Updated') },
