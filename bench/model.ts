@@ -4,10 +4,8 @@
 //     (read back out of the shipped .onnx) on the same rows.
 //  2. In workerd (`wrangler dev`, fresh local state): the route's own Server-Timing — `model-load`
 //     on the isolate's first request (session creation) and `model` (one run) at batch 1 and 100.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import os, { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-web';
@@ -15,6 +13,7 @@ import { predictAll } from '../scripts/model/ensemble';
 import { ensembleFromOnnx } from '../scripts/model/onnx';
 import { encode, FEATURE_COUNT, type PriceItem } from '../src/ml/features';
 import parity from '../test/fixtures/price-1.0.0-parity.json';
+import { startDevWorker } from '../test/support/dev-worker';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '300' } } });
@@ -66,51 +65,12 @@ async function nodeNumbers() {
   return out;
 }
 
-const childEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-
 async function workerdNumbers() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tijori-bench-model-'));
-  const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], {
-    cwd: ROOT,
-    env: childEnv,
-    encoding: 'utf8',
+  const worker = await startDevWorker({
+    vars: { RATE_LIMIT_PREDICT: 'off', RATE_LIMIT_API: 'off', RATE_LIMIT_REGISTER: 'off' },
   });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stderr}`);
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    'npx',
-    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort())]
-      .concat(['--persist-to', dir, '--log-level', 'error', '--show-interactive-dev-session=false'])
-      .concat(['--var', 'RATE_LIMIT_PREDICT:off', '--var', 'RATE_LIMIT_API:off', '--var', 'RATE_LIMIT_REGISTER:off']),
-    { cwd: ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
-  );
-  const stop = () => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
   try {
-    const base = `http://127.0.0.1:${port}`;
-    for (let up = false, deadline = Date.now() + 120_000; !up; await sleep(250)) {
-      if (Date.now() > deadline) throw new Error('wrangler dev did not start');
-      up = await fetch(`${base}/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-    }
+    const base = worker.url;
     const reg = await fetch(`${base}/api/v1/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -148,7 +108,7 @@ async function workerdNumbers() {
     }
     return out;
   } finally {
-    stop();
+    await worker.stop();
   }
 }
 
