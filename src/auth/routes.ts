@@ -1,5 +1,6 @@
 // /api/v1/auth: declarations and thin handlers; the rules are in ./service.
 
+import { readPrimary } from '../db/client';
 import { cleanText } from '../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
 import { byIp, byIpAndEmail, rateLimit } from '../rate-limit/middleware';
@@ -34,7 +35,7 @@ export const authRoutes = createRouter()
       path: '/register',
       tags,
       summary: 'Create a shop and its owner (when SIGNUP_ENABLED)',
-      middleware: [rateLimit('register', byIp, closed)],
+      middleware: [rateLimit('register', byIp, closed), readPrimary],
       request: jsonBody(RegisterBody),
       responses: { 201: jsonContent(dataOf(SessionSchema), 'Shop, owner and a session') },
     }),
@@ -46,7 +47,7 @@ export const authRoutes = createRouter()
       path: '/login',
       tags,
       summary: 'Sign in',
-      middleware: [rateLimit('login', byIpAndEmail, closed)],
+      middleware: [rateLimit('login', byIpAndEmail, closed), readPrimary],
       request: jsonBody(LoginBody),
       responses: { 200: jsonContent(dataOf(SessionSchema), 'Signed in') },
     }),
@@ -58,7 +59,7 @@ export const authRoutes = createRouter()
       path: '/refresh',
       tags,
       summary: 'Rotate a refresh token for a new pair (the old one is spent)',
-      middleware: [rateLimit('refresh', byIp, closed)],
+      middleware: [rateLimit('refresh', byIp, closed), readPrimary],
       request: jsonBody(RefreshBody),
       responses: { 200: jsonContent(dataOf(z.object({ tokens: TokensSchema })), 'A new token pair') },
     }),

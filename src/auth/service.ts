@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery, recordAudit } from '../audit/record';
-import { type BatchQuery, dbOf } from '../db/client';
+import { dbOf } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import { type Role, shops, users } from '../db/schema';
 import { ApiError } from '../http/errors';
@@ -10,7 +10,7 @@ import type { AppEnv } from '../http/types';
 import { newId, nowIso } from '../lib/id';
 import { authOf } from './caller';
 import { burnVerification, checkPasswordPolicy, hashPassword, verifyPassword } from './password';
-import { revokeAccessToken, revokeFamilyAccess, revokeUserAccess } from './revocation';
+import { revokeAccessToken, revokeFamilyAccess, revokeOtherSessionsAccess, revokeUserAccess } from './revocation';
 import { toShop, toUser } from './schemas';
 import { familyOf, revokeFamilyQuery, revokeUserFamiliesQuery, rotate, startFamily } from './sessions';
 import { signAccessToken } from './tokens';
@@ -20,9 +20,14 @@ type UserRow = typeof users.$inferSelect;
 
 const invalidCredentials = () => new ApiError(401, 'INVALID_CREDENTIALS', 'Email or password is incorrect');
 
-async function tokensFor(c: C, user: UserRow, familyId: string, refreshToken: string) {
+/** `issuedAtMs`: taken before the D1 read of `user` (see signAccessToken). */
+async function tokensFor(c: C, user: UserRow, familyId: string, refreshToken: string, issuedAtMs: number) {
   const config = c.get('config');
-  const access = await signAccessToken(config, { userId: user.id, shopId: user.shopId, role: user.role, familyId });
+  const access = await signAccessToken(
+    config,
+    { userId: user.id, shopId: user.shopId, role: user.role, familyId },
+    issuedAtMs,
+  );
   return {
     access_token: access.token,
     refresh_token: refreshToken,
@@ -31,9 +36,9 @@ async function tokensFor(c: C, user: UserRow, familyId: string, refreshToken: st
   };
 }
 
-async function newSession(c: C, user: UserRow) {
+async function newSession(c: C, user: UserRow, issuedAtMs: number) {
   const { refreshToken, familyId } = await startFamily(dbOf(c), c.get('config'), user);
-  return tokensFor(c, user, familyId, refreshToken);
+  return tokensFor(c, user, familyId, refreshToken, issuedAtMs);
 }
 
 /** A user row for a new account; the password is checked against the policy and hashed here. */
@@ -66,6 +71,7 @@ export async function register(
   body: { shop: { name: string; slug: string }; name: string; email: string; password: string },
 ) {
   if (!c.get('config').signupEnabled) throw new ApiError(403, 'SIGNUP_DISABLED', 'Sign-up is disabled');
+  const issuedAtMs = Date.now();
   const now = nowIso();
   const shop = {
     id: newId(),
@@ -100,10 +106,11 @@ export async function register(
     if (isUniqueViolation(err, 'users.email')) throw emailTaken();
     throw err;
   }
-  return { user: toUser(user), shop: toShop(shop), tokens: await newSession(c, user) };
+  return { user: toUser(user), shop: toShop(shop), tokens: await newSession(c, user, issuedAtMs) };
 }
 
 export async function login(c: C, body: { email: string; password: string }) {
+  const issuedAtMs = Date.now();
   const db = dbOf(c);
   const [row] = await db
     .select({ user: users, shop: shops })
@@ -155,16 +162,17 @@ export async function login(c: C, body: { email: string; password: string }) {
   } else {
     await audit;
   }
-  return { user: toUser(user), shop: toShop(shop), tokens: await newSession(c, user) };
+  return { user: toUser(user), shop: toShop(shop), tokens: await newSession(c, user, issuedAtMs) };
 }
 
 export async function refresh(c: C, refreshToken: string) {
   const db = dbOf(c);
   const config = c.get('config');
+  const issuedAtMs = Date.now();
   const result = await rotate(db, config, refreshToken);
   switch (result.outcome) {
     case 'rotated':
-      return { tokens: await tokensFor(c, result.user, result.familyId, result.refreshToken) };
+      return { tokens: await tokensFor(c, result.user, result.familyId, result.refreshToken, issuedAtMs) };
     case 'reused':
       // RFC 9700 §4.14.2: a spent token presented again means it leaked; end the whole login.
       await db.batch([
@@ -212,18 +220,14 @@ export async function logout(c: C, refreshToken?: string) {
   ]);
 }
 
-/** Ends every session of a user (D1 families + a KV mark for live access tokens). */
-export async function endAllSessions(c: C, userId: string, extra: BatchQuery[], keepFamily?: string) {
-  const db = dbOf(c);
-  await db.batch([revokeUserFamiliesQuery(db, userId, keepFamily), ...extra]);
-  await revokeUserAccess(c.env.AUTH_KV, c.get('config'), userId, keepFamily);
-}
-
 export async function logoutAll(c: C) {
   const auth = authOf(c);
-  await endAllSessions(c, auth.userId, [
+  const db = dbOf(c);
+  await db.batch([
+    revokeUserFamiliesQuery(db, auth.userId),
     auditQuery(c, { action: 'auth.logout_all', targetType: 'user', targetId: auth.userId }),
   ]);
+  await revokeUserAccess(c.env.AUTH_KV, c.get('config'), auth.userId);
 }
 
 export async function me(c: C) {
@@ -248,14 +252,12 @@ export async function changePassword(c: C, body: { current_password: string; new
   }
   checkPasswordPolicy(body.new_password, user.email);
   const hash = await hashPassword(body.new_password);
-  // Other sessions end; the one that changed the password keeps going.
-  await endAllSessions(
-    c,
-    user.id,
-    [
-      db.update(users).set({ passwordHash: hash, updatedAt: nowIso() }).where(eq(users.id, user.id)),
-      auditQuery(c, { action: 'auth.password_changed', targetType: 'user', targetId: user.id }),
-    ],
-    auth.familyId,
-  );
+  // Other sessions end; the one that changed the password keeps going. Its mark is a soft one, under
+  // its own key, so it cannot lift a harder mark (a demotion's) that is already there.
+  await db.batch([
+    db.update(users).set({ passwordHash: hash, updatedAt: nowIso() }).where(eq(users.id, user.id)),
+    auditQuery(c, { action: 'auth.password_changed', targetType: 'user', targetId: user.id }),
+    revokeUserFamiliesQuery(db, user.id, { family: auth.familyId }),
+  ]);
+  await revokeOtherSessionsAccess(c.env.AUTH_KV, c.get('config'), user.id, auth.familyId);
 }

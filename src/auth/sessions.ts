@@ -1,6 +1,6 @@
 // Refresh-token families in D1, the source of truth for sessions. Rotation is one batch whose
 // conditional UPDATE decides the winner, so two concurrent refreshes of one token cannot both win.
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { refreshTokens, shops, users } from '../db/schema';
@@ -96,8 +96,11 @@ export const revokeFamilyQuery = (db: Db, familyId: string) =>
     .set({ revokedAt: new Date().toISOString() })
     .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 
-/** Every family of the user, except `keepFamily` when given. */
-export const revokeUserFamiliesQuery = (db: Db, userId: string, keepFamily?: string) =>
+/**
+ * Every family of the user, except `keep.family`; only if `keep.onlyIf` holds when the statement
+ * runs (its place in the batch), so a refused change in the same batch ends no session.
+ */
+export const revokeUserFamiliesQuery = (db: Db, userId: string, keep: { family?: string; onlyIf?: SQL } = {}) =>
   db
     .update(refreshTokens)
     .set({ revokedAt: new Date().toISOString() })
@@ -105,6 +108,7 @@ export const revokeUserFamiliesQuery = (db: Db, userId: string, keepFamily?: str
       and(
         eq(refreshTokens.userId, userId),
         isNull(refreshTokens.revokedAt),
-        keepFamily ? sql`${refreshTokens.familyId} != ${keepFamily}` : undefined,
+        keep.family ? sql`${refreshTokens.familyId} != ${keep.family}` : undefined,
+        keep.onlyIf,
       ),
     );

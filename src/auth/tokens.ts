@@ -37,19 +37,16 @@ export interface AccessClaims {
   familyId: string;
 }
 
-export interface IssuedAccessToken {
-  token: string;
-  jti: string;
-  /** Epoch milliseconds, for the revocation marks' comparisons. */
-  issuedAtMs: number;
-}
-
-export async function signAccessToken(config: Config, claims: AccessClaims): Promise<IssuedAccessToken> {
+/**
+ * `issuedAtMs` must be taken BEFORE the D1 read that authorised the claims (the user row, the
+ * refresh token): a revocation mark's time is taken AFTER its D1 write, so a token minted from a row
+ * read before a demotion is always older than the demotion's mark, however slowly it was signed.
+ */
+export async function signAccessToken(config: Config, claims: AccessClaims, issuedAtMs: number) {
   const { kid, key } = await signingKey(config.jwtSecret);
   const jti = crypto.randomUUID();
-  const issuedAtMs = Date.now();
-  // iat keeps milliseconds (NumericDate may be fractional) so a revocation mark made a moment
-  // before a new login does not kill the new token.
+  // iat keeps milliseconds (NumericDate may be fractional, RFC 7519 §2), so a mark and a token of
+  // the same second still compare in the right order.
   const iat = issuedAtMs / 1000;
   const token = await new SignJWT({ shop: claims.shopId, role: claims.role, fam: claims.familyId })
     .setProtectedHeader({ alg: ALG, typ: ACCESS_TOKEN_TYP, kid })
@@ -60,7 +57,7 @@ export async function signAccessToken(config: Config, claims: AccessClaims): Pro
     .setIssuedAt(iat)
     .setExpirationTime(Math.floor(iat) + config.accessTokenTtl)
     .sign(key);
-  return { token, jti, issuedAtMs };
+  return { token, jti };
 }
 
 export interface VerifiedAccess extends AuthContext {

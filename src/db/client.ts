@@ -1,7 +1,9 @@
 // The request's Drizzle client over a D1 Sessions API session (read replication):
 // - reads may go to any replica that has caught up with the session's bookmark;
 // - a request that sends back `X-D1-Bookmark` (from an earlier write) reads its own writes;
-// - routes that tolerate staleness (the public storefront) start anywhere (`readAnyReplica`).
+// - routes that tolerate staleness (the public storefront) start anywhere (`readAnyReplica`);
+// - routes that mint tokens start at the primary whatever bookmark they are sent (`readPrimary`):
+//   a stale replica would hand a just-demoted user a token of the old role, dated after the demotion.
 // Every response that touched D1 returns the session's latest bookmark in `X-D1-Bookmark`.
 import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/d1';
@@ -22,7 +24,7 @@ export const dbOf = (c: Context<AppEnv>): Db => {
   let hit = sessions.get(c);
   if (!hit) {
     const bookmark = c.req.header('X-D1-Bookmark');
-    const start = bookmark && BOOKMARK.test(bookmark) ? bookmark : (c.get('d1Start') ?? 'first-primary');
+    const start = c.get('d1Start') ?? (bookmark && BOOKMARK.test(bookmark) ? bookmark : 'first-primary');
     const session = c.env.DB.withSession(start);
     // drizzle only needs prepare() and batch(), which a session has.
     hit = { session, db: drizzle(session as unknown as D1Database) };
@@ -38,8 +40,14 @@ export const d1Bookmark = createMiddleware<AppEnv>(async (c, next) => {
   if (bookmark) c.header('X-D1-Bookmark', bookmark);
 });
 
-/** Route middleware for reads that may be served by any replica, however stale. */
-export const readAnyReplica = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('d1Start', 'first-unconstrained');
-  await next();
-});
+const startAt = (start: NonNullable<AppEnv['Variables']['d1Start']>) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    c.set('d1Start', start);
+    await next();
+  });
+
+/** Route middleware for reads that may be served by any replica, however stale (a sent bookmark is ignored). */
+export const readAnyReplica = startAt('first-unconstrained');
+
+/** Route middleware for routes that mint tokens: their reads of users and sessions see the primary. */
+export const readPrimary = startAt('first-primary');

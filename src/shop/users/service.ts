@@ -6,7 +6,8 @@ import { auditQuery, auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { revokeUserAccess } from '../../auth/revocation';
 import { toUser } from '../../auth/schemas';
-import { emailTaken, endAllSessions, newUserRow } from '../../auth/service';
+import { emailTaken, newUserRow } from '../../auth/service';
+import { revokeUserFamiliesQuery } from '../../auth/sessions';
 import { dbOf } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import { type Role, users } from '../../db/schema';
@@ -65,6 +66,13 @@ export async function updateUser(c: C, id: string, patch: { name?: string; role?
           OR NOT (${users.role} = 'owner' AND ${users.active} = 1))`
     : undefined;
   const changes = { ...patch, updatedAt: nowIso() };
+  // Tokens carry the role, so a role change or a deactivation ends every session of the user: the
+  // refresh families in this batch (only if the guarded UPDATE went through: the row then carries
+  // this request's updated_at), the live access tokens by a hard mark after it. The user signs in
+  // again and gets the new role; no refresh can mint a token of the old one.
+  const endsSessions =
+    (patch.role !== undefined && patch.role !== before.role) || (patch.active === false && before.active);
+  const updated = sql`(SELECT ${users.updatedAt} FROM ${users} WHERE ${users.id} = ${id}) = ${changes.updatedAt}`;
   const [result] = await db.batch([
     db
       .update(users)
@@ -89,14 +97,11 @@ export async function updateUser(c: C, id: string, patch: { name?: string; role?
       // Only when the guarded UPDATE went through: a refused LAST_OWNER change is not audited.
       sql`changes() = 1`,
     ),
+    ...(endsSessions ? [revokeUserFamiliesQuery(db, id, { onlyIf: updated })] : []),
   ]);
   if (result.meta.changes !== 1) {
     throw new ApiError(409, 'LAST_OWNER', 'A shop must keep at least one active owner');
   }
-  // Tokens carry the role: a role change or deactivation must not outlive the next request.
-  if (patch.active === false && before.active) await endAllSessions(c, id, []);
-  else if (patch.role !== undefined && patch.role !== before.role) {
-    await revokeUserAccess(c.env.AUTH_KV, c.get('config'), id);
-  }
+  if (endsSessions) await revokeUserAccess(c.env.AUTH_KV, c.get('config'), id);
   return toUser({ ...before, ...changes });
 }
