@@ -3,7 +3,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { dbOf } from '../db/client';
-import { auditLog } from '../db/schema';
+import { auditLog, users } from '../db/schema';
 import { clientIp } from '../http/client-ip';
 import type { AppEnv } from '../http/types';
 import { newId, nowIso } from '../lib/id';
@@ -37,6 +37,22 @@ export function auditQueryWhen(c: Context<AppEnv>, event: AuditEvent, when: SQL)
       sql`SELECT ${r.id}, ${r.shopId}, ${r.actorId}, ${r.action}, ${r.targetType}, ${r.targetId}, ${r.details},
                  ${r.requestId}, ${r.ip}, ${r.createdAt}
           WHERE ${when}`,
+    );
+}
+
+/**
+ * The entry about the user signing in with `email`, as that user, written only if the email is
+ * known: the same statement runs whether it is or not, so a refused sign-in costs and writes alike
+ * for known and unknown emails (nothing to tell them apart by).
+ */
+export function auditQueryForEmail(c: Context<AppEnv>, email: string, event: Pick<AuditEvent, 'action' | 'details'>) {
+  const r = auditRow(c, { ...event, shopId: 'from-users', actorId: null });
+  return dbOf(c)
+    .insert(auditLog)
+    .select(
+      sql`SELECT ${r.id}, ${users.shopId}, ${users.id}, ${r.action}, 'user', ${users.id}, ${r.details},
+                 ${r.requestId}, ${r.ip}, ${r.createdAt}
+          FROM ${users} WHERE ${users.email} = ${email}`,
     );
 }
 

@@ -3,7 +3,7 @@
 import { readPrimary } from '../db/client';
 import { cleanText } from '../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
-import { byIp, byIpAndEmail, rateLimit } from '../rate-limit/middleware';
+import { byIp, byIpAndEmail, byUser, rateLimit } from '../rate-limit/middleware';
 import { signedIn } from './guard';
 import { email, password, personName, SessionSchema, ShopSchema, slug, TokensSchema, UserSchema } from './schemas';
 import * as auth from './service';
@@ -111,7 +111,9 @@ export const authRoutes = createRouter()
       path: '/password',
       tags,
       summary: 'Change password; other sessions end',
-      ...signedIn(),
+      // It checks a password, so it is limited like a sign-in, per user: a stolen access token must not
+      // be an unlimited guesser of the current password.
+      ...signedIn('cashier', rateLimit('login', byUser, closed)),
       request: jsonBody(PasswordBody),
       responses: noContent,
     }),

@@ -1,7 +1,7 @@
 // Accounts and sessions: the rules behind /auth. Handlers parse and call; these decide.
 import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { auditQuery, recordAudit } from '../audit/record';
+import { auditQuery, auditQueryForEmail, recordAudit } from '../audit/record';
 import { dbOf } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import { type Role, shops, users } from '../db/schema';
@@ -117,22 +117,13 @@ export async function login(c: C, body: { email: string; password: string }) {
     .from(users)
     .innerJoin(shops, eq(shops.id, users.shopId))
     .where(eq(users.email, body.email));
-  if (!row) {
-    await burnVerification(body.password);
+  if (!row) await burnVerification(body.password);
+  const verdict = row && (await verifyPassword(body.password, row.user.passwordHash));
+  if (!row || !verdict?.ok) {
+    await auditQueryForEmail(c, body.email, { action: 'auth.login_failed' });
     throw invalidCredentials();
   }
   const { user, shop } = row;
-  const verdict = await verifyPassword(body.password, user.passwordHash);
-  if (!verdict.ok) {
-    await recordAudit(c, {
-      shopId: user.shopId,
-      actorId: user.id,
-      action: 'auth.login_failed',
-      targetType: 'user',
-      targetId: user.id,
-    });
-    throw invalidCredentials();
-  }
   if (!user.active || shop.status !== 'active') {
     await recordAudit(c, {
       shopId: user.shopId,
@@ -248,6 +239,8 @@ export async function changePassword(c: C, body: { current_password: string; new
   const [user] = await db.select().from(users).where(eq(users.id, auth.userId));
   if (!user) throw new ApiError(401, 'TOKEN_REVOKED', 'This session has been signed out');
   if (!(await verifyPassword(body.current_password, user.passwordHash)).ok) {
+    // A stolen access token guessing the password: the route's `login` limit slows it, this shows it.
+    await recordAudit(c, { action: 'auth.password_change_failed', targetType: 'user', targetId: user.id });
     throw new ApiError(403, 'INVALID_CURRENT_PASSWORD', 'The current password is not correct');
   }
   checkPasswordPolicy(body.new_password, user.email);

@@ -38,6 +38,13 @@ export interface AccessClaims {
 }
 
 /**
+ * How far in the future a token's `iat` may be: Cloudflare's machines keep NTP time, so a real token
+ * is never ahead by more than a few seconds. Anything further was not made by this API: a token
+ * "issued" in the future would outlive every revocation mark, which compares `iat`.
+ */
+export const CLOCK_SKEW_SECONDS = 5;
+
+/**
  * `issuedAtMs` must be taken BEFORE the D1 read that authorised the claims (the user row, the
  * refresh token): a revocation mark's time is taken AFTER its D1 write, so a token minted from a row
  * read before a demotion is always older than the demotion's mark, however slowly it was signed.
@@ -89,6 +96,11 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
     const { sub, jti, exp, iat, shop, role, fam } = payload;
     if (typeof shop !== 'string' || typeof fam !== 'string' || typeof role !== 'string' || !ROLES.has(role)) {
       throw new errors.JWTClaimValidationFailed('missing claims', payload);
+    }
+    // Only a holder of the secret can mint these; a real token has exp - iat = the TTL it was issued
+    // with (less the fraction of a second iat keeps), so a lowered ACCESS_TOKEN_TTL also ends longer ones.
+    if (iat! > Date.now() / 1000 + CLOCK_SKEW_SECONDS || exp! - iat! > config.accessTokenTtl) {
+      throw new errors.JWTClaimValidationFailed('iat or lifetime out of bounds', payload);
     }
     return {
       userId: sub!,

@@ -279,3 +279,73 @@ describe('what responses never contain', () => {
     expect(JSON.stringify(body.error.details)).toContain('admin');
   });
 });
+
+describe('issue 11: token bounds', () => {
+  const nowS = () => Date.now() / 1000;
+
+  it('a token issued in the future is refused; a few seconds of clock skew are not', async () => {
+    const s = await newShop();
+    await expectRefused(await forge(s.access, { payload: { iat: nowS() + 60 } }));
+    expect((await me(await forge(s.access, { payload: { iat: nowS() + 2 } }))).res.status).toBe(200);
+  });
+
+  it('a token living longer than ACCESS_TOKEN_TTL is refused', async () => {
+    const s = await newShop();
+    const iat = nowS() - 10;
+    await expectRefused(await forge(s.access, { payload: { iat, exp: Math.floor(iat) + 900 + 3600 } }));
+    expect((await me(await forge(s.access, { payload: { iat, exp: Math.floor(iat) + 900 } }))).res.status).toBe(200);
+  });
+});
+
+describe('issue 11: refused sign-ins and password checks', () => {
+  const attempt = (email: string, ip: string) =>
+    callJson('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'CF-Connecting-IP': ip },
+      json: { email, password: 'Wrong-Password-1' },
+    });
+
+  it('a wrong password and an unknown email answer alike: status, body, headers, no bookmark', async () => {
+    const s = await newShop();
+    const known = await attempt(s.email, '10.9.0.1');
+    const unknown = await attempt(`nobody-${s.email}`, '10.9.0.2');
+    expect(known.res.status).toBe(401);
+    expect(unknown.res.status).toBe(known.res.status);
+    const { request_id: _k, ...knownError } = known.body.error;
+    const { request_id: _u, ...unknownError } = unknown.body.error;
+    expect(unknownError).toEqual(knownError);
+    const names = (res: Response) => [...res.headers.keys()].sort();
+    expect(names(unknown.res)).toEqual(names(known.res));
+    // The bookmark told whether the request wrote (the audit row of a known email): none is sent.
+    expect(known.res.headers.get('x-d1-bookmark')).toBeNull();
+    expect(unknown.res.headers.get('x-d1-bookmark')).toBeNull();
+    const audit = await env.DB.prepare(
+      "SELECT actor_id FROM audit_log WHERE shop_id = ? AND action = 'auth.login_failed'",
+    )
+      .bind(s.shop.id)
+      .all();
+    expect(audit.results).toEqual([{ actor_id: s.user.id }]);
+  });
+
+  it('POST /auth/password is limited like a sign-in, per user, and every wrong guess is audited', async () => {
+    const s = await newShop();
+    const guess = (token: string) =>
+      callJson('/api/v1/auth/password', {
+        method: 'POST',
+        token,
+        json: { current_password: 'Wrong-Password-1', new_password: 'Another-Password-7' },
+      });
+    // The login policy is 5 per 60 s (wrangler.toml); a second session of the user shares the count.
+    const other = await login(s.email);
+    for (let i = 0; i < 5; i++) expect((await guess(i % 2 ? other.access : s.access)).res.status).toBe(403);
+    const limited = await guess(s.access);
+    expect(limited.res.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    const audit = await env.DB.prepare(
+      "SELECT count(*) AS n FROM audit_log WHERE shop_id = ? AND action = 'auth.password_change_failed'",
+    )
+      .bind(s.shop.id)
+      .first<{ n: number }>();
+    expect(audit?.n).toBe(5);
+  }, 30_000);
+});
