@@ -4,7 +4,9 @@
 // - routes that tolerate staleness (the public storefront) start anywhere (`readAnyReplica`);
 // - routes that mint tokens start at the primary whatever bookmark they are sent (`readPrimary`):
 //   a stale replica would hand a just-demoted user a token of the old role, dated after the demotion.
-// Every response that touched D1 returns the session's latest bookmark in `X-D1-Bookmark`.
+// A response to an authenticated caller that touched D1 returns the session's latest bookmark in
+// `X-D1-Bookmark`; no one else gets one (it would only tell an anonymous caller whether its request
+// wrote, e.g. whether a refused sign-in's email exists).
 import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/d1';
 import type { Context } from 'hono';
@@ -33,9 +35,10 @@ export const dbOf = (c: Context<AppEnv>): Db => {
   return hit.db;
 };
 
-/** Global middleware: hand the session's bookmark back to the client. */
+/** Global middleware: hand the session's bookmark back to an authenticated caller, who can use it. */
 export const d1Bookmark = createMiddleware<AppEnv>(async (c, next) => {
   await next();
+  if (!c.get('auth')) return;
   const bookmark = sessions.get(c)?.session.getBookmark();
   if (bookmark) c.header('X-D1-Bookmark', bookmark);
 });

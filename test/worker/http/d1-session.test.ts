@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newShop } from '../fixtures';
+import { newShop, randomIp } from '../fixtures';
 import { call } from '../helpers';
 
 describe('D1 read replication (Sessions API)', () => {
@@ -17,5 +17,23 @@ describe('D1 read replication (Sessions API)', () => {
   it('responses that never touched D1 carry no bookmark', async () => {
     const res = await call('/health');
     expect(res.headers.get('x-d1-bookmark')).toBeNull();
+  });
+
+  it('only authenticated callers get a bookmark: not the storefront, sign-in or refresh', async () => {
+    const s = await newShop();
+    const visitor = { 'CF-Connecting-IP': randomIp() };
+    const storefront = await call(`/api/v1/storefront/${s.shop.slug}/products`, { headers: visitor });
+    expect(storefront.status).toBe(200);
+    expect(storefront.headers.get('x-d1-bookmark')).toBeNull();
+    const signIn = await call('/api/v1/auth/login', {
+      method: 'POST',
+      headers: visitor,
+      json: { email: s.email, password: 'Correct-Horse-42' },
+    });
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers.get('x-d1-bookmark')).toBeNull();
+    const refreshed = await call('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: s.refresh } });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.headers.get('x-d1-bookmark')).toBeNull();
   });
 });
