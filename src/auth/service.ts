@@ -64,7 +64,8 @@ export async function newUserRow(input: {
   };
 }
 
-export const emailTaken = () => new ApiError(409, 'EMAIL_TAKEN', 'An account with this email already exists');
+/** The same words whether the account is in the caller's shop or another: nothing says which. */
+export const emailTaken = () => new ApiError(409, 'EMAIL_TAKEN', 'This email cannot be used for a new account');
 
 export async function register(
   c: C,

@@ -15,6 +15,7 @@ import {
   pageOf,
   z,
 } from '../../http/openapi';
+import { byShop, rateLimit } from '../../rate-limit/middleware';
 import { createUser, listUsers, updateUser } from './service';
 
 const tags = ['Users'];
@@ -47,7 +48,9 @@ export const userRoutes = createRouter()
       method: 'post',
       path: '/',
       tags,
-      ...ownerOnly,
+      // Account creation shares the sign-up budget, counted per shop: each refusal tells whether an
+      // email has an account somewhere, so an owner must not be a fast email prober.
+      ...signedIn('owner', rateLimit('register', byShop, { failMode: 'closed' })),
       summary: 'Add a user to the shop',
       request: jsonBody(CreateUser),
       responses: { 201: jsonContent(dataOf(UserSchema), 'Created') },

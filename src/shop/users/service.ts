@@ -2,7 +2,7 @@
 // checked inside the UPDATE itself so two owners demoting each other at once cannot both succeed.
 import { count, desc, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { auditQuery, auditQueryWhen } from '../../audit/record';
+import { auditQuery, auditQueryWhen, recordAudit } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { revokeUserAccess } from '../../auth/revocation';
 import { toUser } from '../../auth/schemas';
@@ -45,8 +45,11 @@ export async function createUser(c: C, body: { name: string; email: string; pass
       auditQuery(c, { action: 'user.created', targetType: 'user', targetId: user.id, details: { role: user.role } }),
     ]);
   } catch (err) {
-    if (isUniqueViolation(err, 'users.email')) throw emailTaken();
-    throw err;
+    if (!isUniqueViolation(err, 'users.email')) throw err;
+    // Emails are unique across shops (they alone sign in), so this refusal tells an owner that the
+    // address has an account somewhere; it says nothing of where, and leaves a trail (SECURITY.md).
+    await recordAudit(c, { action: 'user.create_refused', details: { reason: 'email_taken' } });
+    throw emailTaken();
   }
   return toUser(user);
 }

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { login, newShop, newStaff, PASSWORD, unique } from '../fixtures';
 import { call, callJson } from '../helpers';
@@ -59,6 +60,41 @@ describe('users (owner only)', () => {
     expect(res.status).toBe(409);
     expect(body.error.code).toBe('EMAIL_TAKEN');
   });
+
+  it('an email of another shop is refused exactly as one of the caller’s own, audited and budgeted per shop', async () => {
+    const a = await newShop();
+    const b = await newShop();
+    const create = (email: string) =>
+      callJson('/api/v1/users', {
+        method: 'POST',
+        token: b.access,
+        json: { name: 'X', email, password: PASSWORD, role: 'cashier' },
+      });
+    const foreign = await create(a.email);
+    const own = await create(b.email);
+    expect(foreign.res.status).toBe(409);
+    const strip = ({ request_id: _, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(foreign.body.error)).toEqual(strip(own.body.error));
+    expect(JSON.stringify(foreign.body)).not.toContain(a.shop.id);
+    const audited = await env.DB.prepare(
+      "SELECT count(*) AS n FROM audit_log WHERE shop_id = ? AND action = 'user.create_refused'",
+    )
+      .bind(b.shop.id)
+      .first<{ n: number }>();
+    expect(audited?.n).toBe(2);
+    // Account creation shares the sign-up budget (RATE_LIMIT_REGISTER, 10 an hour), per shop.
+    for (let i = 2; i < 10; i++) expect((await create(a.email)).res.status).toBe(409);
+    const limited = await create(`${unique('late')}@example.com`);
+    expect(limited.res.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    // Another shop's budget is its own.
+    const fromA = await callJson('/api/v1/users', {
+      method: 'POST',
+      token: a.access,
+      json: { name: 'Y', email: `${unique('y')}@example.com`, password: PASSWORD, role: 'cashier' },
+    });
+    expect(fromA.res.status).toBe(201);
+  }, 60_000);
 
   it('another shop’s user is a 404, never a 403', async () => {
     const a = await newShop();
