@@ -17,6 +17,8 @@ const LOWERS_PRIVILEGE: ReadonlySet<Event> = new Set(['role change', 'deactivate
 const PAIRS = EVENTS.flatMap((a) => EVENTS.filter((b) => b !== a).map((b) => [a, b] as const));
 
 const me = (token: string) => callJson('/api/v1/auth/me', { token });
+const changePassword = (token: string, current: string, next: string) =>
+  call('/api/v1/auth/password', { method: 'POST', token, json: { current_password: current, new_password: next } });
 /** From an address of its own each time: the refresh limit is per address and these tests refresh a lot. */
 const refresh = (token: string) =>
   callJson('/api/v1/auth/refresh', {
@@ -107,11 +109,7 @@ class World {
         const l = await this.current();
         if (!l) return;
         const next = `New-Password-${this.step}x`;
-        const res = await call('/api/v1/auth/password', {
-          method: 'POST',
-          token: l.access.at(-1)!.token,
-          json: { current_password: this.password, new_password: next },
-        });
+        const res = await changePassword(l.access.at(-1)!.token, this.password, next);
         expect(res.status).toBe(204);
         this.password = next;
         for (const other of this.logins) if (other !== l) other.alive = false;
@@ -225,20 +223,12 @@ describe('the report: demote, refresh, change password', () => {
     const refreshed = await refresh(coOwner.refresh);
     expect(refreshed.res.status).toBe(401);
     expect(refreshed.body.error.code).toBe('REFRESH_TOKEN_REVOKED');
-    const oldToken = await call('/api/v1/auth/password', {
-      method: 'POST',
-      token: coOwner.access,
-      json: { current_password: PASSWORD, new_password: 'Another-Password-7' },
-    });
+    const oldToken = await changePassword(coOwner.access, PASSWORD, 'Another-Password-7');
     expect(oldToken.status).toBe(401);
 
     // The password changed from a new (cashier) sign-in does not bring the old token back.
     const cashier = await login(coOwner.email);
-    const changed = await call('/api/v1/auth/password', {
-      method: 'POST',
-      token: cashier.access,
-      json: { current_password: PASSWORD, new_password: 'Another-Password-7' },
-    });
+    const changed = await changePassword(cashier.access, PASSWORD, 'Another-Password-7');
     expect(changed.status).toBe(204);
     expect((await me(coOwner.access)).res.status).toBe(401);
     expect((await me(cashier.access)).body.data.user.role).toBe('cashier');
@@ -274,11 +264,7 @@ describe('marks and tokens of the same second', () => {
     const next = await refresh(s.refresh);
     expect(next.res.status).toBe(200);
     const token = next.body.data.tokens.access_token;
-    const changed = await call('/api/v1/auth/password', {
-      method: 'POST',
-      token,
-      json: { current_password: PASSWORD, new_password: 'Another-Password-7' },
-    });
+    const changed = await changePassword(token, PASSWORD, 'Another-Password-7');
     expect(changed.status).toBe(204);
     // The same login's older token stays dead; its newer one and a sign-in right after live.
     expect((await me(s.access)).res.status).toBe(401);
