@@ -27,8 +27,15 @@ const MALFORMED = { seed: 20_261_122, numRuns: 2000 };
 const NEAR_VALID = { seed: 8_000_308, numRuns: 1200 };
 const TIMEOUT_MS = 240_000;
 
-/** Refusals that write by design: a failed or refused sign-in is audited (README, Audit). */
-const AUDITED_REFUSALS: Record<string, string[]> = { 'POST /api/v1/auth/login': ['audit_log'] };
+/**
+ * Refusals that write by design (README, Audit): a failed or refused sign-in, a wrong current
+ * password, and an account refused for a taken email (SECURITY.md) are audited.
+ */
+const AUDITED_REFUSALS: Record<string, string[]> = {
+  'POST /api/v1/auth/login': ['audit_log'],
+  'POST /api/v1/auth/password': ['audit_log'],
+  'POST /api/v1/users': ['audit_log'],
+};
 /**
  * The documented 503s: a dependency could not answer in time (KV for revocation, the limiter's
  * Durable Object on fail-closed routes, the model). Allowed, in the envelope, and counted in the log.
