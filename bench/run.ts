@@ -35,7 +35,7 @@ const SHOP = 'demo';
 const OWNER = { email: 'owner@demo.tijori.app', password: 'Demo-Owner-2026!' };
 const CASHIER = { email: 'cashier@demo.tijori.app', password: 'Demo-Cashier-2026!' };
 
-type Target = 'worker' | 'off' | 'wrangler' | 'peer';
+type Target = 'worker' | 'off' | 'wrangler' | 'peer' | 'counting';
 
 interface Setup {
   owner: string;
@@ -242,6 +242,19 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/** The round trips of the scenario's first request, sent twice (the second is the warm one counted). */
+async function roundTrips(base: string, scenario: Scenario, setup: Setup) {
+  let trips = '';
+  for (let i = 0; i < 2; i++) {
+    const r = scenario.requests(setup)[0]!;
+    const sent = r.setupRequest ? r.setupRequest(r) : r;
+    const res = await fetch(base + sent.path, { method: sent.method, headers: sent.headers, body: sent.body });
+    await res.arrayBuffer();
+    trips = res.headers.get('bench-round-trips') ?? '?';
+  }
+  return trips;
+}
+
 /** bench/peer.ts in its own process (never this one's event loop, which drives the load). */
 async function startPeer(): Promise<Server> {
   const child: ChildProcess = spawn('npx', ['tsx', 'bench/peer.ts'], {
@@ -275,6 +288,8 @@ interface Measured {
   rounds: Result[];
   /** Server-Timing of one request sent alone after the load: the Worker's own account of its time. */
   serverTiming?: string;
+  /** Binding calls of one warm request, from the counting Worker. */
+  trips?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -312,6 +327,7 @@ interface Row {
   errors: number;
   statuses: string;
   timing: string;
+  trips: string;
   m: Measured;
 }
 
@@ -332,6 +348,7 @@ function summarise(all: Measured[]): Row[] {
       errors: m.rounds.reduce((n, r) => n + errorsOf(r), 0),
       statuses: [...statuses].map(([code, n]) => `${code}×${n}`).join(' '),
       timing: total === undefined ? '–' : Number(total).toFixed(1),
+      trips: m.trips ?? '–',
       m,
     };
   });
@@ -360,7 +377,7 @@ function report(rows: Row[]): { text: string; failed: string[] } {
   const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
   const main = table(
-    ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', '× /health', 'alone ms', 'statuses'],
+    ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', '× /health', 'alone ms', 'round trips', 'statuses'],
     rows.map((r) => [
       r.name,
       String(r.m.scenario.connections),
@@ -370,9 +387,10 @@ function report(rows: Row[]): { text: string; failed: string[] } {
       String(r.errors),
       r === rows[0] ? '1' : f(roundRatio(r, rows[0]), 2),
       r.timing,
+      r.trips,
       r.statuses,
     ]),
-    [false, true, true, true, true, true, true, true, false],
+    [false, true, true, true, true, true, true, true, false, false],
   );
 
   const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
@@ -418,7 +436,7 @@ function report(rows: Row[]): { text: string; failed: string[] } {
     `Machine: ${core.length} cores (${core[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, workerd ${version('workerd')} (Miniflare ${version('miniflare')}), onnxruntime-node ${version('onnxruntime-node')}, ${new Date().toISOString().slice(0, 10)}.`,
     `Run: ${QUICK ? 'quick, ' : ''}${ROUNDS} round(s) x ${ROUND_SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up, every scenario once per round in this order; medians over rounds. Load: autocannon over loopback from the harness process; the Worker in workerd (Miniflare), the peer in its own Node process, all on these cores.`,
     `Rate limits: every policy at ${GENEROUS} (never refuses; each limited request still makes its Durable Object call), except the "policy off" row's Worker, which has every policy \`off\`. Login is limited at the same ${GENEROUS} (the shipped 5/60 would refuse the load) from 1,000 client addresses.`,
-    '"× /health": req/s divided by the floor\'s in the same round (median of rounds). "alone ms": the Worker\'s own `Server-Timing` total for one request sent with no other load.',
+    '"× /health": req/s divided by the floor\'s in the same round (median of rounds). "alone ms": the Worker\'s own `Server-Timing` total for one request sent with no other load. "round trips": the binding calls one warm request makes (D1 statements and batches, KV reads and writes, Cache API calls, Durable Object calls), counted by a separate instance of the Worker whose bindings are wrapped (bench/counting-worker.ts), on the scenario\'s first request after one of the same kind.',
     '',
     main,
     '',
@@ -460,6 +478,8 @@ async function main() {
     console.error('building the Worker…');
     const built = bundle();
     stops.push(built.remove);
+    const counting = bundle('bench/counting-worker.ts');
+    stops.push(counting.remove);
     const bases = new Map<Target, string>();
     const start = async (target: Target, run: () => Promise<Server>) => {
       if (!needed.has(target)) return;
@@ -468,11 +488,14 @@ async function main() {
       stops.push(server.stop);
       bases.set(target, server.url);
     };
-    await start('worker', () => startWorker(built.dir, policies(GENEROUS)));
-    await start('off', () => startWorker(built.dir, policies('off')));
+    await start('worker', () => startWorker(built, policies(GENEROUS)));
+    await start('off', () => startWorker(built, policies('off')));
     await start('wrangler', () => startDevWorker({ vars: policies(GENEROUS) }));
     await start('peer', startPeer);
+    needed.add('counting');
+    await start('counting', () => startWorker(counting, policies(GENEROUS)));
     const setup = await prepareShop(bases.get('worker')!);
+    const countingSetup = await prepareShop(bases.get('counting')!);
 
     const measured: Measured[] = [];
     for (const scenario of selected) {
@@ -497,6 +520,7 @@ async function main() {
       const res = await fetch(m.base + sent.path, { method: sent.method, headers: sent.headers, body: sent.body });
       await res.arrayBuffer();
       m.serverTiming = res.headers.get('server-timing') ?? undefined;
+      if (m.scenario.target === 'worker') m.trips = await roundTrips(bases.get('counting')!, m.scenario, countingSetup);
     }
 
     const { text, failed } = report(summarise(measured));
