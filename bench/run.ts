@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon, { type Request, type Result } from 'autocannon';
 import { ROOT } from '../scripts/lib/wrangler';
+import { DEVELOPMENT_JWT_SECRET } from '../src/config';
 import parity from '../test/fixtures/price-1.0.0-parity.json';
 import { startDevWorker } from '../test/support/dev-worker';
 import { bundle, startWorker } from './worker';
@@ -35,7 +36,7 @@ const SHOP = 'demo';
 const OWNER = { email: 'owner@demo.tijori.app', password: 'Demo-Owner-2026!' };
 const CASHIER = { email: 'cashier@demo.tijori.app', password: 'Demo-Cashier-2026!' };
 
-type Target = 'worker' | 'off' | 'wrangler' | 'peer' | 'counting';
+type Target = 'worker' | 'off' | 'wrangler' | 'peer' | 'peer-checked' | 'counting';
 
 interface Setup {
   owner: string;
@@ -134,8 +135,20 @@ const SCENARIOS: Scenario[] = [
   },
   { name: 'prediction, batch 1', target: 'worker', connections: 10, requests: (s) => predictions(1, s.cashier) },
   { name: 'prediction, batch 1, Node peer', target: 'peer', connections: 10, requests: () => predictions(1) },
+  {
+    name: 'prediction, batch 1, Node peer with equal checks',
+    target: 'peer-checked',
+    connections: 10,
+    requests: (s) => predictions(1, s.cashier),
+  },
   { name: 'prediction, batch 100', target: 'worker', connections: 10, requests: (s) => predictions(100, s.cashier) },
   { name: 'prediction, batch 100, Node peer', target: 'peer', connections: 10, requests: () => predictions(100) },
+  {
+    name: 'prediction, batch 100, Node peer with equal checks',
+    target: 'peer-checked',
+    connections: 10,
+    requests: (s) => predictions(100, s.cashier),
+  },
   {
     name: 'sale (unique Idempotency-Key)',
     target: 'worker',
@@ -256,8 +269,8 @@ async function roundTrips(base: string, scenario: Scenario, setup: Setup) {
 }
 
 /** bench/peer.ts in its own process (never this one's event loop, which drives the load). */
-async function startPeer(): Promise<Server> {
-  const child: ChildProcess = spawn('npx', ['tsx', 'bench/peer.ts'], {
+async function startPeer(args: string[] = []): Promise<Server> {
+  const child: ChildProcess = spawn('npx', ['tsx', 'bench/peer.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
@@ -419,14 +432,18 @@ function report(rows: Row[]): { text: string; failed: string[] } {
       `p99 ${verdict(r.p99 < seed.p99)}, req/s ${verdict(r.rps >= seed.rps)}`,
     ]);
   }
+  const cell = (r: Row | undefined) => `${f(r?.rps ?? NaN)} / ${f(r?.p50 ?? NaN)} / ${f(r?.p99 ?? NaN)}`;
   const peers = [1, 100].map((n) => {
     const worker = byName(`prediction, batch ${n}`);
-    const peer = rows.find((r) => r.name === `prediction, batch ${n}, Node peer`);
+    const bare = rows.find((r) => r.name === `prediction, batch ${n}, Node peer`);
+    const checked = rows.find((r) => r.name === `prediction, batch ${n}, Node peer with equal checks`);
     return [
       `batch ${n}`,
-      `${f(worker?.rps ?? NaN)} / ${f(worker?.p50 ?? NaN)} / ${f(worker?.p99 ?? NaN)}`,
-      `${f(peer?.rps ?? NaN)} / ${f(peer?.p50 ?? NaN)} / ${f(peer?.p99 ?? NaN)}`,
-      f(roundRatio(worker, peer), 2),
+      cell(worker),
+      cell(checked),
+      cell(bare),
+      f(roundRatio(worker, checked), 2),
+      f(roundRatio(checked, bare), 2),
     ];
   });
 
@@ -444,9 +461,13 @@ function report(rows: Row[]): { text: string; failed: string[] } {
     '',
     table(['target', 'wanted', 'measured', ''], targets, [false, false, false, false]),
     '',
-    'The price model, Worker route vs the Node peer (same bodies, same 10 connections; req/s / p50 ms / p99 ms):',
+    'The price model, Worker route vs the Node peers (same bodies, same 10 connections; req/s / p50 ms / p99 ms). "equal checks" verifies the same access token with the same code and counts the same sliding log in memory; "bare" does neither. Worker ÷ equal-checks peer is what the runtime and its bindings cost; equal-checks ÷ bare peer is what the checks cost:',
     '',
-    table(['', 'Worker', 'Node peer (onnxruntime-node)', 'Worker ÷ peer req/s'], peers, [false, true, true, true]),
+    table(
+      ['', 'Worker', 'Node peer, equal checks', 'Node peer, bare', 'Worker ÷ equal peer', 'equal ÷ bare peer'],
+      peers,
+      [false, true, true, true, true, true],
+    ),
   ].join('\n');
   return { text, failed };
 }
@@ -491,7 +512,9 @@ async function main() {
     await start('worker', () => startWorker(built, policies(GENEROUS)));
     await start('off', () => startWorker(built, policies('off')));
     await start('wrangler', () => startDevWorker({ vars: policies(GENEROUS) }));
-    await start('peer', startPeer);
+    await start('peer', () => startPeer());
+    // wrangler.toml's development secret is the one the bench's Worker signs with.
+    await start('peer-checked', () => startPeer(['--checks', DEVELOPMENT_JWT_SECRET]));
     needed.add('counting');
     await start('counting', () => startWorker(counting, policies(GENEROUS)));
     const setup = await prepareShop(bases.get('worker')!);

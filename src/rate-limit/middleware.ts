@@ -7,8 +7,8 @@ import type { Config } from '../config';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/types';
-import type { HitResult } from './durable-object';
 import type { KeyFn } from './keys';
+import type { HitResult } from './sliding-log';
 
 export { byIp, byIpAndEmail, byShop, byUser, ipKey, type KeyFn } from './keys';
 
