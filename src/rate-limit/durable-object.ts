@@ -32,6 +32,7 @@
 // timer fires, and an idle object's memory goes with it when it is evicted. Nothing is stored.
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
+import type { SyncResult } from './local';
 import { type HitResult, SlidingLog } from './sliding-log';
 
 export class RateLimiter extends DurableObject<Env> {
@@ -48,6 +49,16 @@ export class RateLimiter extends DurableObject<Env> {
   hit(limit: number, windowSeconds: number): HitResult {
     const result = this.#log.hit(this.clock(), limit, windowSeconds);
     if (result.allowed) this.#holdInMemory(windowSeconds * 1000);
+    return result;
+  }
+
+  /**
+   * The local-first policies' one call per key per isolate and SYNC_MS (local.ts): records when an
+   * isolate admitted requests since its last report and answers the key's count.
+   */
+  sync(admittedAt: number[], limit: number, windowSeconds: number): SyncResult {
+    const result = this.#log.record(this.clock(), admittedAt, limit, windowSeconds);
+    if (admittedAt.length > 0) this.#holdInMemory(windowSeconds * 1000);
     return result;
   }
 

@@ -49,6 +49,33 @@ export class SlidingLog {
     }
   }
 
+  /** Admissions still in the window at `clock`. */
+  count(clock: number, windowMs: number) {
+    this.expire(clock, windowMs);
+    return this.#log.length - this.#head;
+  }
+
+  /**
+   * Records admissions decided elsewhere (an isolate's local decisions, reported in one call) at
+   * the times they were made — none later than now — and answers the window's count and how long
+   * until it is below `limit` again.
+   */
+  record(clock: number, admittedAt: readonly number[], limit: number, windowSeconds: number) {
+    const now = this.#now(clock);
+    const windowMs = windowSeconds * 1000;
+    const log = this.#log;
+    for (const at of admittedAt) {
+      const t = Math.min(at, now);
+      // Keep the log sorted: an isolate's admissions may be older than others' already recorded.
+      let i = log.length;
+      while (i > this.#head && log[i - 1]! > t) i--;
+      log.splice(i, 0, t);
+    }
+    const count = this.count(now, windowMs);
+    const blockedMs = count < limit ? 0 : log[this.#head + count - limit]! + windowMs - now;
+    return { count, blockedMs };
+  }
+
   /** Milliseconds until the newest entry leaves the window (0 when none is live). */
   liveFor(clock: number, windowMs: number) {
     const newest = this.#log[this.#log.length - 1];
