@@ -24,6 +24,9 @@ export default defineConfig(async () => {
       include: ['test/worker/**/*.test.ts'],
       setupFiles: ['test/worker/setup.ts'],
       silent: 'passed-only' as const,
+      // A test that signs in several times spends ~200 ms of scrypt per login; on a loaded 2-core
+      // machine that passed vitest's 5 s default without anything being wrong.
+      testTimeout: 30_000,
     },
   };
 });

@@ -1,16 +1,46 @@
-// The bench's Node peer: the same price model behind a plain Node HTTP server with onnxruntime-node
+// The bench's Node peers: the same price model behind a plain Node HTTP server with onnxruntime-node
 // (native CPU build, one intra-op thread like the Worker's single-threaded wasm), i.e. what a team
 // would run instead of inference in the Worker. Same request and response shape as
-// POST /api/v1/predictions/price and the same feature encoding (src/ml/features.ts); what it does not
-// do, the Worker does: no auth (JWT + KV revocation read), no rate limiters, no zod schema, and every
-// item must carry its rate_per_gram (it has no database to fill one from).
-//   npx tsx bench/peer.ts      prints `listening http://127.0.0.1:<port>` once it serves
+// POST /api/v1/predictions/price and the same feature encoding (src/ml/features.ts).
+// - bare (default): no auth, no rate limit, no zod schema: the model and HTTP alone.
+// - equal work (`--checks SECRET`): the Worker's own access-token verification (src/auth/tokens.ts,
+//   jose, pinned algorithm/issuer/audience/typ) and the limiter's exact sliding log
+//   (src/rate-limit/sliding-log.ts) per shop in memory, in front of the model. It still has no
+//   revocation store, no database and no Durable Object: the difference between this peer and the
+//   Worker is what the runtime and its bindings cost, the difference to the bare peer what the checks cost.
+// Every item must carry its rate_per_gram (no database to fill one from).
+//   npx tsx bench/peer.ts [--checks SECRET]   prints `listening http://127.0.0.1:<port>` once it serves
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import card from '../models/price-1.0.0.json';
+import { verifyAccessToken } from '../src/auth/tokens';
+import { ApiError } from '../src/http/errors';
 import { encode, FEATURE_COUNT, metalValuePaise, type PriceItem } from '../src/ml/features';
+import { SlidingLog } from '../src/rate-limit/sliding-log';
+
+const { values: args } = parseArgs({ options: { checks: { type: 'string' } } });
+/** The limiter's policy in the equal-work peer: the bench's never-refusing one, counted all the same. */
+const LIMIT = { limit: 1_000_000_000, windowSeconds: 60 };
+const logs = new Map<string, SlidingLog>();
+
+/** The equal-work checks: a verified access token, then one sliding-log hit for its shop; else why not. */
+async function checks(req: IncomingMessage, secret: string): Promise<ApiError | undefined> {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (!m) return new ApiError(401, 'UNAUTHENTICATED', 'A Bearer access token is required');
+  try {
+    const token = await verifyAccessToken({ jwtSecret: secret, jwtSecretPrevious: undefined }, m[1]!);
+    let log = logs.get(token.shopId);
+    if (!log) logs.set(token.shopId, (log = new SlidingLog()));
+    const hit = log.hit(Date.now(), LIMIT.limit, LIMIT.windowSeconds);
+    return hit.allowed ? undefined : new ApiError(429, 'RATE_LIMITED', 'Too many requests');
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
+}
 
 const MAX_BODY = 64 * 1024;
 const MAX_ITEMS = 100;
@@ -63,6 +93,10 @@ const server = createServer((req, res) => {
     if (size <= MAX_BODY) chunks.push(chunk);
   });
   req.on('end', async () => {
+    if (args.checks) {
+      const refused = await checks(req, args.checks);
+      if (refused) return send(refused.status, envelope(refused.status, refused.code, refused.message));
+    }
     if (size > MAX_BODY) return send(413, envelope(413, 'PAYLOAD_TOO_LARGE', `over ${MAX_BODY} bytes`));
     let body: unknown;
     try {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon, { type Request, type Result } from 'autocannon';
 import { ROOT } from '../scripts/lib/wrangler';
+import { DEVELOPMENT_JWT_SECRET } from '../src/config';
 import parity from '../test/fixtures/price-1.0.0-parity.json';
 import { startDevWorker } from '../test/support/dev-worker';
 import { bundle, startWorker } from './worker';
@@ -35,7 +36,7 @@ const SHOP = 'demo';
 const OWNER = { email: 'owner@demo.tijori.app', password: 'Demo-Owner-2026!' };
 const CASHIER = { email: 'cashier@demo.tijori.app', password: 'Demo-Cashier-2026!' };
 
-type Target = 'worker' | 'off' | 'wrangler' | 'peer';
+type Target = 'worker' | 'off' | 'wrangler' | 'peer' | 'peer-checked' | 'counting';
 
 interface Setup {
   owner: string;
@@ -134,8 +135,20 @@ const SCENARIOS: Scenario[] = [
   },
   { name: 'prediction, batch 1', target: 'worker', connections: 10, requests: (s) => predictions(1, s.cashier) },
   { name: 'prediction, batch 1, Node peer', target: 'peer', connections: 10, requests: () => predictions(1) },
+  {
+    name: 'prediction, batch 1, Node peer with equal checks',
+    target: 'peer-checked',
+    connections: 10,
+    requests: (s) => predictions(1, s.cashier),
+  },
   { name: 'prediction, batch 100', target: 'worker', connections: 10, requests: (s) => predictions(100, s.cashier) },
   { name: 'prediction, batch 100, Node peer', target: 'peer', connections: 10, requests: () => predictions(100) },
+  {
+    name: 'prediction, batch 100, Node peer with equal checks',
+    target: 'peer-checked',
+    connections: 10,
+    requests: (s) => predictions(100, s.cashier),
+  },
   {
     name: 'sale (unique Idempotency-Key)',
     target: 'worker',
@@ -242,9 +255,22 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/** The round trips of the scenario's first request, sent twice (the second is the warm one counted). */
+async function roundTrips(base: string, scenario: Scenario, setup: Setup) {
+  let trips = '';
+  for (let i = 0; i < 2; i++) {
+    const r = scenario.requests(setup)[0]!;
+    const sent = r.setupRequest ? r.setupRequest(r) : r;
+    const res = await fetch(base + sent.path, { method: sent.method, headers: sent.headers, body: sent.body });
+    await res.arrayBuffer();
+    trips = res.headers.get('bench-round-trips') ?? '?';
+  }
+  return trips;
+}
+
 /** bench/peer.ts in its own process (never this one's event loop, which drives the load). */
-async function startPeer(): Promise<Server> {
-  const child: ChildProcess = spawn('npx', ['tsx', 'bench/peer.ts'], {
+async function startPeer(args: string[] = []): Promise<Server> {
+  const child: ChildProcess = spawn('npx', ['tsx', 'bench/peer.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
@@ -275,6 +301,8 @@ interface Measured {
   rounds: Result[];
   /** Server-Timing of one request sent alone after the load: the Worker's own account of its time. */
   serverTiming?: string;
+  /** Binding calls of one warm request, from the counting Worker. */
+  trips?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -312,6 +340,7 @@ interface Row {
   errors: number;
   statuses: string;
   timing: string;
+  trips: string;
   m: Measured;
 }
 
@@ -332,6 +361,7 @@ function summarise(all: Measured[]): Row[] {
       errors: m.rounds.reduce((n, r) => n + errorsOf(r), 0),
       statuses: [...statuses].map(([code, n]) => `${code}×${n}`).join(' '),
       timing: total === undefined ? '–' : Number(total).toFixed(1),
+      trips: m.trips ?? '–',
       m,
     };
   });
@@ -360,7 +390,7 @@ function report(rows: Row[]): { text: string; failed: string[] } {
   const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
   const main = table(
-    ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', '× /health', 'alone ms', 'statuses'],
+    ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', '× /health', 'alone ms', 'round trips', 'statuses'],
     rows.map((r) => [
       r.name,
       String(r.m.scenario.connections),
@@ -370,9 +400,10 @@ function report(rows: Row[]): { text: string; failed: string[] } {
       String(r.errors),
       r === rows[0] ? '1' : f(roundRatio(r, rows[0]), 2),
       r.timing,
+      r.trips,
       r.statuses,
     ]),
-    [false, true, true, true, true, true, true, true, false],
+    [false, true, true, true, true, true, true, true, false, false],
   );
 
   const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
@@ -401,14 +432,18 @@ function report(rows: Row[]): { text: string; failed: string[] } {
       `p99 ${verdict(r.p99 < seed.p99)}, req/s ${verdict(r.rps >= seed.rps)}`,
     ]);
   }
+  const cell = (r: Row | undefined) => `${f(r?.rps ?? NaN)} / ${f(r?.p50 ?? NaN)} / ${f(r?.p99 ?? NaN)}`;
   const peers = [1, 100].map((n) => {
     const worker = byName(`prediction, batch ${n}`);
-    const peer = rows.find((r) => r.name === `prediction, batch ${n}, Node peer`);
+    const bare = rows.find((r) => r.name === `prediction, batch ${n}, Node peer`);
+    const checked = rows.find((r) => r.name === `prediction, batch ${n}, Node peer with equal checks`);
     return [
       `batch ${n}`,
-      `${f(worker?.rps ?? NaN)} / ${f(worker?.p50 ?? NaN)} / ${f(worker?.p99 ?? NaN)}`,
-      `${f(peer?.rps ?? NaN)} / ${f(peer?.p50 ?? NaN)} / ${f(peer?.p99 ?? NaN)}`,
-      f(roundRatio(worker, peer), 2),
+      cell(worker),
+      cell(checked),
+      cell(bare),
+      f(roundRatio(worker, checked), 2),
+      f(roundRatio(checked, bare), 2),
     ];
   });
 
@@ -418,7 +453,7 @@ function report(rows: Row[]): { text: string; failed: string[] } {
     `Machine: ${core.length} cores (${core[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, workerd ${version('workerd')} (Miniflare ${version('miniflare')}), onnxruntime-node ${version('onnxruntime-node')}, ${new Date().toISOString().slice(0, 10)}.`,
     `Run: ${QUICK ? 'quick, ' : ''}${ROUNDS} round(s) x ${ROUND_SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up, every scenario once per round in this order; medians over rounds. Load: autocannon over loopback from the harness process; the Worker in workerd (Miniflare), the peer in its own Node process, all on these cores.`,
     `Rate limits: every policy at ${GENEROUS} (never refuses; each limited request still makes its Durable Object call), except the "policy off" row's Worker, which has every policy \`off\`. Login is limited at the same ${GENEROUS} (the shipped 5/60 would refuse the load) from 1,000 client addresses.`,
-    '"× /health": req/s divided by the floor\'s in the same round (median of rounds). "alone ms": the Worker\'s own `Server-Timing` total for one request sent with no other load.',
+    '"× /health": req/s divided by the floor\'s in the same round (median of rounds). "alone ms": the Worker\'s own `Server-Timing` total for one request sent with no other load. "round trips": the binding calls one warm request makes (D1 statements and batches, KV reads and writes, Cache API calls, Durable Object calls), counted by a separate instance of the Worker whose bindings are wrapped (bench/counting-worker.ts), on the scenario\'s first request after one of the same kind.',
     '',
     main,
     '',
@@ -426,9 +461,13 @@ function report(rows: Row[]): { text: string; failed: string[] } {
     '',
     table(['target', 'wanted', 'measured', ''], targets, [false, false, false, false]),
     '',
-    'The price model, Worker route vs the Node peer (same bodies, same 10 connections; req/s / p50 ms / p99 ms):',
+    'The price model, Worker route vs the Node peers (same bodies, same 10 connections; req/s / p50 ms / p99 ms). "equal checks" verifies the same access token with the same code and counts the same sliding log in memory; "bare" does neither. Worker ÷ equal-checks peer is what the runtime and its bindings cost; equal-checks ÷ bare peer is what the checks cost:',
     '',
-    table(['', 'Worker', 'Node peer (onnxruntime-node)', 'Worker ÷ peer req/s'], peers, [false, true, true, true]),
+    table(
+      ['', 'Worker', 'Node peer, equal checks', 'Node peer, bare', 'Worker ÷ equal peer', 'equal ÷ bare peer'],
+      peers,
+      [false, true, true, true, true, true],
+    ),
   ].join('\n');
   return { text, failed };
 }
@@ -460,6 +499,8 @@ async function main() {
     console.error('building the Worker…');
     const built = bundle();
     stops.push(built.remove);
+    const counting = bundle('bench/counting-worker.ts');
+    stops.push(counting.remove);
     const bases = new Map<Target, string>();
     const start = async (target: Target, run: () => Promise<Server>) => {
       if (!needed.has(target)) return;
@@ -468,11 +509,16 @@ async function main() {
       stops.push(server.stop);
       bases.set(target, server.url);
     };
-    await start('worker', () => startWorker(built.dir, policies(GENEROUS)));
-    await start('off', () => startWorker(built.dir, policies('off')));
+    await start('worker', () => startWorker(built, policies(GENEROUS)));
+    await start('off', () => startWorker(built, policies('off')));
     await start('wrangler', () => startDevWorker({ vars: policies(GENEROUS) }));
-    await start('peer', startPeer);
+    await start('peer', () => startPeer());
+    // wrangler.toml's development secret is the one the bench's Worker signs with.
+    await start('peer-checked', () => startPeer(['--checks', DEVELOPMENT_JWT_SECRET]));
+    needed.add('counting');
+    await start('counting', () => startWorker(counting, policies(GENEROUS)));
     const setup = await prepareShop(bases.get('worker')!);
+    const countingSetup = await prepareShop(bases.get('counting')!);
 
     const measured: Measured[] = [];
     for (const scenario of selected) {
@@ -497,6 +543,7 @@ async function main() {
       const res = await fetch(m.base + sent.path, { method: sent.method, headers: sent.headers, body: sent.body });
       await res.arrayBuffer();
       m.serverTiming = res.headers.get('server-timing') ?? undefined;
+      if (m.scenario.target === 'worker') m.trips = await roundTrips(bases.get('counting')!, m.scenario, countingSetup);
     }
 
     const { text, failed } = report(summarise(measured));

@@ -18,17 +18,25 @@ export interface BenchWorker {
   stop(): Promise<void>;
 }
 
-/** Builds the Worker once per run; every instance serves the same modules. */
-export function bundle(): { dir: string; remove(): void } {
+/** Builds the Worker (or another entry, e.g. the counting Worker) once per run; instances share it. */
+export interface Bundle {
+  dir: string;
+  /** The entry module's file name in `dir` (wrangler names it after the entry). */
+  main: string;
+  remove(): void;
+}
+
+export function bundle(entry = 'src/index.ts'): Bundle {
   const dir = mkdtempSync(path.join(tmpdir(), 'tijori-bench-bundle-'));
-  wrangler(['deploy', '--dry-run', '--outdir', dir], null);
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  wrangler(['deploy', entry, '--dry-run', '--outdir', dir], null);
+  const main = `${path.basename(entry, '.ts')}.js`;
+  return { dir, main, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The bundle's modules in the types wrangler.toml's rules give them; the entry first. */
-function modulesOf(dir: string) {
+function modulesOf({ dir, main }: Bundle) {
   const type = (f: string) =>
-    f === 'index.js' ? 'ESModule' : f.endsWith('.wasm') ? 'CompiledWasm' : f.endsWith('.onnx') ? 'Data' : 'Text';
+    f === main ? 'ESModule' : f.endsWith('.wasm') ? 'CompiledWasm' : f.endsWith('.onnx') ? 'Data' : 'Text';
   return readdirSync(dir)
     .filter((f) => !f.endsWith('.map') && f !== 'README.md')
     .map((f) => ({ type: type(f), path: path.join(dir, f) }) as const)
@@ -36,7 +44,7 @@ function modulesOf(dir: string) {
 }
 
 /** A Worker with fresh state (migrated, seeded with the demo shop) and `vars` over wrangler.toml's. */
-export async function startWorker(bundleDir: string, vars: Record<string, string>): Promise<BenchWorker> {
+export async function startWorker(built: Bundle, vars: Record<string, string>): Promise<BenchWorker> {
   const state = mkdtempSync(path.join(tmpdir(), 'tijori-bench-state-'));
   let mf: Miniflare | undefined;
   const stop = async () => {
@@ -54,8 +62,8 @@ export async function startWorker(bundleDir: string, vars: Record<string, string
     let stderr = '';
     mf = new Miniflare({
       ...workerOptions,
-      modulesRoot: bundleDir,
-      modules: modulesOf(bundleDir),
+      modulesRoot: built.dir,
+      modules: modulesOf(built),
       bindings: { ...workerOptions.bindings, ...vars },
       host: '127.0.0.1',
       port: 0,

@@ -74,7 +74,11 @@ export interface VerifiedAccess extends AuthContext {
 
 const ROLES = new Set(['owner', 'manager', 'cashier']);
 
-export async function verifyAccessToken(config: Config, token: string): Promise<VerifiedAccess> {
+/** `config` needs only the secrets (the bench's equal-work Node peer verifies with this same function). */
+export async function verifyAccessToken(
+  config: Pick<Config, 'jwtSecret' | 'jwtSecretPrevious'>,
+  token: string,
+): Promise<VerifiedAccess> {
   const current = await signingKey(config.jwtSecret);
   const previous = config.jwtSecretPrevious ? await signingKey(config.jwtSecretPrevious) : undefined;
   try {

@@ -32,24 +32,11 @@
 // timer fires, and an idle object's memory goes with it when it is evicted. Nothing is stored.
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
-
-export interface HitResult {
-  allowed: boolean;
-  /** Requests still allowed in the current window after this one. */
-  remaining: number;
-  /**
-   * Milliseconds until more quota is available: when refused, until the next request would be
-   * admitted (the basis of Retry-After); when allowed, until the oldest counted request leaves
-   * the window.
-   */
-  resetMs: number;
-}
+import type { SyncResult } from './local';
+import { type HitResult, SlidingLog } from './sliding-log';
 
 export class RateLimiter extends DurableObject<Env> {
-  /** Admission times in ms, oldest first; entries before `#head` have expired. */
-  #log: number[] = [];
-  #head = 0;
-  #last = 0;
+  #log = new SlidingLog();
   #keepAlive: ReturnType<typeof setTimeout> | undefined;
 
   /** This object's clock. Tests replace it (through runInDurableObject) to move time without sleeping. */
@@ -60,47 +47,30 @@ export class RateLimiter extends DurableObject<Env> {
    * the one RPC a limited request makes.
    */
   hit(limit: number, windowSeconds: number): HitResult {
-    // Never let time run backwards, so the log stays sorted.
-    const now = Math.max(this.clock(), this.#last);
-    this.#last = now;
-    const windowMs = windowSeconds * 1000;
-    const log = this.#log;
-
-    this.#expire(now, windowMs);
-    const count = log.length - this.#head;
-    if (count < limit) {
-      log.push(now);
-      this.#holdInMemory(now, windowMs);
-      return { allowed: true, remaining: limit - count - 1, resetMs: log[this.#head]! + windowMs - now };
-    }
-    // Another request fits once all but limit - 1 of the counted ones have left the window
-    // (usually just the oldest; more if the policy was lowered while entries were live).
-    const blocker = log[this.#head + count - limit]!;
-    return { allowed: false, remaining: 0, resetMs: blocker + windowMs - now };
+    const result = this.#log.hit(this.clock(), limit, windowSeconds);
+    if (result.allowed) this.#holdInMemory(windowSeconds * 1000);
+    return result;
   }
 
-  #expire(now: number, windowMs: number) {
-    const log = this.#log;
-    while (this.#head < log.length && log[this.#head]! + windowMs <= now) this.#head++;
-    if (this.#head > 0 && this.#head * 2 >= log.length) {
-      log.splice(0, this.#head);
-      this.#head = 0;
-    }
+  /**
+   * The local-first policies' one call per key per isolate and SYNC_MS (local.ts): records when an
+   * isolate admitted requests since its last report and answers the key's count.
+   */
+  sync(admittedAt: number[], limit: number, windowSeconds: number): SyncResult {
+    const result = this.#log.record(this.clock(), admittedAt, limit, windowSeconds);
+    if (admittedAt.length > 0) this.#holdInMemory(windowSeconds * 1000);
+    return result;
   }
 
   /** Keeps a timer pending until the newest entry expires, so the object is not hibernated while it matters. */
-  #holdInMemory(now: number, windowMs: number) {
+  #holdInMemory(windowMs: number) {
     if (this.#keepAlive !== undefined) return;
-    const newest = this.#log[this.#log.length - 1];
-    if (newest === undefined || newest + windowMs <= now) return;
-    this.#keepAlive = setTimeout(
-      () => {
-        this.#keepAlive = undefined;
-        const later = Math.max(this.clock(), this.#last);
-        this.#expire(later, windowMs);
-        this.#holdInMemory(later, windowMs);
-      },
-      newest + windowMs - now,
-    );
+    const wait = this.#log.liveFor(this.clock(), windowMs);
+    if (wait <= 0) return;
+    this.#keepAlive = setTimeout(() => {
+      this.#keepAlive = undefined;
+      this.#log.expire(this.clock(), windowMs);
+      this.#holdInMemory(windowMs);
+    }, wait);
   }
 }

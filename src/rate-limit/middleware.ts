@@ -7,8 +7,9 @@ import type { Config } from '../config';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/types';
-import type { HitResult } from './durable-object';
 import type { KeyFn } from './keys';
+import { localLimits } from './local';
+import type { HitResult } from './sliding-log';
 
 export { byIp, byIpAndEmail, byShop, byUser, ipKey, type KeyFn } from './keys';
 
@@ -33,29 +34,54 @@ export interface RateLimitOptions {
  */
 export const RATE_LIMITER_TIMEOUT_MS = { open: 100, closed: 1000 } as const;
 
+/**
+ * How each policy decides. `exact`: one object call per request, so N concurrent requests anywhere
+ * admit exactly the limit — the auth policies, which an attacker spreads across locations.
+ * `local`: decided in the isolate from its own log and the other isolates' count as of at most
+ * SYNC_MS ago, with one object call per key per isolate per SYNC_MS (local.ts states the bound) —
+ * the high-volume policies, whose requests then make no object call when the view is fresh.
+ */
+export const POLICY_MODE: Record<PolicyName, 'exact' | 'local'> = {
+  login: 'exact',
+  register: 'exact',
+  refresh: 'exact',
+  api: 'local',
+  public: 'local',
+  predict: 'local',
+};
+
 /** One object per (policy, key): a key's hits are serialised by its own object, never a global one. */
 export const limiterName = (policy: PolicyName, key: string) => `${policy}:${key}`;
 
 const limiterFor = (env: Env, policy: PolicyName, key: string) =>
   env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(limiterName(policy, key)));
 
-async function hitWithin(
+/** `call`'s answer, or a rejection once `timeoutMs` pass without one. */
+async function within<T>(timeoutMs: number, call: () => Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([call(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The policy's decision for one request: one object call (exact), or the isolate's (local). */
+function decide(
   env: Env,
   policy: PolicyName,
   key: string,
   p: { limit: number; windowSeconds: number },
   timeoutMs: number,
 ) {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    const hit = (async (): Promise<HitResult> => limiterFor(env, policy, key).hit(p.limit, p.windowSeconds))();
-    return await Promise.race([hit, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const limiter = () => limiterFor(env, policy, key);
+  if (POLICY_MODE[policy] === 'exact') return within(timeoutMs, async () => limiter().hit(p.limit, p.windowSeconds));
+  return localLimits.hit(limiterName(policy, key), p.limit, p.windowSeconds, (admittedAt) =>
+    within(timeoutMs, async () => limiter().sync(admittedAt, p.limit, p.windowSeconds)),
+  );
 }
 
 /** draft-ietf-httpapi-ratelimit-headers: RateLimit-Policy and RateLimit, as structured fields. */
@@ -86,7 +112,7 @@ function warnUnavailable(c: Context<AppEnv>, policy: PolicyName, failMode: 'open
 
 /**
  * Counts the request against `policy` (configured by RATE_LIMIT_<POLICY>; "off" skips the limiter
- * entirely) under the key `key` picks, with one Durable Object call. Allowed requests carry the
+ * entirely) under the key `key` picks, as the policy's mode says (POLICY_MODE). Allowed requests carry the
  * RateLimit headers, also when the handler later fails; refused ones are 429 RATE_LIMITED with
  * Retry-After.
  */
@@ -99,7 +125,7 @@ export const rateLimit = (policy: PolicyName, key: KeyFn, { failMode }: RateLimi
     const k = await key(c);
     let hit: HitResult;
     try {
-      hit = await hitWithin(c.env, policy, k, p, RATE_LIMITER_TIMEOUT_MS[failMode]);
+      hit = await decide(c.env, policy, k, p, RATE_LIMITER_TIMEOUT_MS[failMode]);
     } catch (err) {
       warnUnavailable(c, policy, failMode, err);
       if (failMode === 'closed') {

@@ -1,7 +1,8 @@
 // The rate limiter unavailable, through the real routes. The fail modes themselves (an object that
 // throws or never answers, the warning logged) are tested on the middleware in
 // rate-limit/middleware.test.ts; here: which routes of the Worker refuse, and which carry on.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { localLimits, SYNC_MS } from '../../../src/rate-limit/local';
 import { newShop } from '../fixtures';
 import { call, callJson } from '../helpers';
 import { predict, ring } from '../ml/price-fixtures';
@@ -38,6 +39,14 @@ describe('the rate limiter unavailable', () => {
 
   it('every other route fails open: served, without RateLimit headers', async () => {
     const s = await newShop();
+    // The local policies decide without the object while an isolate's view is under SYNC_MS old
+    // (limiter down or not); past that they must sync, which fails, and they fail open. Here every
+    // reading of the isolate's clock is SYNC_MS later than the last, so every decision must sync.
+    let now = Date.now();
+    localLimits.clock = () => (now += SYNC_MS);
+    onTestFinished(() => {
+      localLimits.clock = Date.now;
+    });
     await expectTheRestWorks(s, vars);
     const priced = await predict(s, [ring()], { env: vars });
     expect(priced.res.status, JSON.stringify(priced.body)).toBe(200);

@@ -9,6 +9,7 @@ import { ApiError, onError } from '../../../src/http/errors';
 import { createRouter, defineRoute, jsonBody, jsonContent, z } from '../../../src/http/openapi';
 import { requestId } from '../../../src/http/request-id';
 import type { RateLimiter } from '../../../src/rate-limit/durable-object';
+import { localLimits, SYNC_MS } from '../../../src/rate-limit/local';
 import { byIp, byIpAndEmail, byUser, ipKey, limiterName, rateLimit } from '../../../src/rate-limit/middleware';
 import { call } from '../helpers';
 
@@ -114,7 +115,24 @@ beforeAll(async () => {
   await env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName('test:warm-up')).hit(1, 1);
 });
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  localLimits.clock = Date.now;
+});
+
+/**
+ * Moves time by hand for a local policy's key: the isolate's clock (restored after each test) and
+ * the key's object's, which must agree as real clocks do.
+ */
+async function useLocalClock(start: number, policy: 'public', ip: string) {
+  const clock = { now: start };
+  localLimits.clock = () => clock.now;
+  const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(limiterName(policy, ipKey(ip))));
+  await runInDurableObject(stub, (instance: RateLimiter) => {
+    instance.clock = () => clock.now;
+  });
+  return { clock, stub };
+}
 
 describe('rateLimit admission', () => {
   it('admits exactly the limit out of 30 concurrent requests', async () => {
@@ -167,30 +185,68 @@ describe('rateLimit admission', () => {
     expect((await send('/login', { ip, vars, json: { nonsense: true } })).status).toBe(429);
   });
 
-  it('readmits as the window slides, one request at a time', async () => {
+  it('readmits as the window slides, one request at a time (exact policy: the object decides)', async () => {
     const ip = uniqueIp();
-    const vars = { RATE_LIMIT_PUBLIC: '2/10' };
+    const email = 'slide@shop.test';
+    const vars = { RATE_LIMIT_LOGIN: '2/10' };
     const clock = { now: 5_000_000 };
-    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(limiterName('public', ipKey(ip))));
+    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(limiterName('login', `${ipKey(ip)}|${email}`)));
     await runInDurableObject(stub, (instance: RateLimiter) => {
       instance.clock = () => clock.now;
     });
+    const attempt = () => send('/login', { ip, vars, json: creds(email) });
     const t0 = clock.now;
-    expect((await send('/products', { ip, vars })).status).toBe(200);
+    expect((await attempt()).status).toBe(200);
     clock.now = t0 + 4000;
-    expect((await send('/products', { ip, vars })).status).toBe(200);
+    expect((await attempt()).status).toBe(200);
     clock.now = t0 + 5000;
-    const refused = await send('/products', { ip, vars });
+    const refused = await attempt();
     expect(refused.status).toBe(429);
     expect(refused.headers.get('Retry-After')).toBe('5');
     clock.now = t0 + 9999;
-    const stillRefused = await send('/products', { ip, vars });
-    expect(stillRefused.headers.get('Retry-After')).toBe('1');
+    expect((await attempt()).headers.get('Retry-After')).toBe('1');
+    clock.now = t0 + 10_000;
+    const back = await attempt();
+    expect(back.status).toBe(200);
+    expect(back.headers.get('RateLimit')).toBe('"login";r=0;t=4');
+    expect((await attempt()).status).toBe(429);
+  });
+
+  it('readmits as the window slides in a local policy too (the isolate decides)', async () => {
+    const ip = uniqueIp();
+    const vars = { RATE_LIMIT_PUBLIC: '2/10' };
+    const t0 = 7_000_000;
+    const { clock } = await useLocalClock(t0, 'public', ip);
+    expect((await send('/products', { ip, vars })).status).toBe(200);
+    clock.now = t0 + 400;
+    expect((await send('/products', { ip, vars })).status).toBe(200);
+    clock.now = t0 + 500;
+    const refused = await send('/products', { ip, vars });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('Retry-After')).toBe('10');
     clock.now = t0 + 10_000;
     const back = await send('/products', { ip, vars });
     expect(back.status).toBe(200);
-    expect(back.headers.get('RateLimit')).toBe('"public";r=0;t=4');
+    expect(back.headers.get('RateLimit')).toBe('"public";r=0;t=1');
     expect((await send('/products', { ip, vars })).status).toBe(429);
+  });
+
+  it('a local policy learns what other isolates admitted within SYNC_MS, and refuses then', async () => {
+    const ip = uniqueIp();
+    const vars = { RATE_LIMIT_PUBLIC: '5/60' };
+    const t0 = 9_000_000;
+    const { clock, stub } = await useLocalClock(t0, 'public', ip);
+    expect((await send('/products', { ip, vars })).status).toBe(200);
+    // Another isolate reports four admissions of the same key: the limit of 5 is now used up.
+    await stub.sync([t0, t0, t0, t0], 5, 60);
+    // Until this isolate's view is SYNC_MS old it still decides on what it knew (the stated bound)...
+    clock.now = t0 + SYNC_MS - 1;
+    expect((await send('/products', { ip, vars })).status).toBe(200);
+    // ...then it syncs, reports its own admissions and counts the others'.
+    clock.now = t0 + SYNC_MS;
+    const refused = await send('/products', { ip, vars });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('RateLimit')).toMatch(/^"public";r=0;t=\d+$/);
   });
 });
 
@@ -229,11 +285,24 @@ describe('rateLimit keys', () => {
 });
 
 describe('rateLimit cost and off', () => {
-  it('makes exactly one Durable Object call per limited request', async () => {
+  it('an exact policy makes one Durable Object call per request', async () => {
     const counter = countingBinding();
     const ip = uniqueIp();
-    for (let i = 0; i < 3; i++) await send('/products', { ip, vars: { RATE_LIMITER: counter.binding } });
+    for (let i = 0; i < 3; i++) {
+      await send('/login', { ip, json: creds('count@shop.test'), vars: { RATE_LIMITER: counter.binding } });
+    }
     expect(counter.calls).toBe(3);
+  });
+
+  it('a local policy makes one Durable Object call per key per SYNC_MS, none while its view is fresh', async () => {
+    const counter = countingBinding();
+    const ip = uniqueIp();
+    const { clock } = await useLocalClock(11_000_000, 'public', ip);
+    for (let i = 0; i < 3; i++) await send('/products', { ip, vars: { RATE_LIMITER: counter.binding } });
+    expect(counter.calls).toBe(1);
+    clock.now += SYNC_MS;
+    for (let i = 0; i < 3; i++) await send('/products', { ip, vars: { RATE_LIMITER: counter.binding } });
+    expect(counter.calls).toBe(2);
   });
 
   it('"off" skips the limiter: no headers, no Durable Object call', async () => {
