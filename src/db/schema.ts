@@ -57,7 +57,7 @@ export const shops = sqliteTable('shops', {
   timezone: text('timezone').notNull().default('Asia/Kolkata'),
   invoicePrefix: text('invoice_prefix').notNull().default('INV'),
   // The instant (UTC) the financial year of the shop's latest invoice ends; until then the prefix may
-  // not change. Set by the batch that issues an invoice; NULL while the shop has issued none.
+  // not change. For the batch that numbers an invoice to set; NULL while the shop has issued none.
   invoicePrefixLockedUntil: text('invoice_prefix_locked_until'),
   gstRateBp: integer('gst_rate_bp').notNull().default(300),
   roundOff: integer('round_off', { mode: 'boolean' }).notNull().default(true),

@@ -3,14 +3,17 @@
 //
 // Sources:
 // - GSTIN layout: 2-digit state code, the holder's PAN, entity number (1–9 then A–Z: the holder's
-//   registrations in that state), 'Z', check character — GSTN's registration structure as described by
-//   the GST Council's Joint Committee report on registration and by python-stdnum (stdnum/in_/gstin.py).
-//   The 14th character is 'Z' for normal, composition and casual taxpayers; other letters mark special
-//   registrations (tax deductors, collectors) that neither a shop nor its buyers hold, so they are refused.
+//   registrations in that state), a 14th character, check character — the Joint Committee on Business
+//   Processes for GST's report on registration (2015), which kept the 14th character for future use;
+//   GSTN issues 'Z' there to normal, composition and casual taxpayers (python-stdnum, stdnum/in_/gstin.py,
+//   requires it too). Other letters mark special registrations (tax deductors, collectors) that neither
+//   a shop nor its buyers hold, so they are refused.
 // - Check character: Luhn mod N with N = 36 over `0-9A-Z` (https://en.wikipedia.org/wiki/Luhn_mod_N_algorithm),
-//   as python-stdnum validates it (stdnum.luhn with that alphabet). Vectors checked in
-//   test/worker/lib/gstin.test.ts: 27AAPFU0939F1ZV (python-stdnum's doctest), 29AAGCB7383J1Z4,
-//   27AAACR5055K1Z7.
+//   as python-stdnum validates it (stdnum.luhn with that alphabet). Vectors in test/worker/lib/gstin.test.ts:
+//   27AAPFU0939F1ZV (python-stdnum's doctest), 27AAACR5055K1Z7 (published as Reliance Industries'
+//   Maharashtra GSTIN), 29AAGCB7383J1Z4 (a published validator example). Not checked against the GST
+//   portal, which this build cannot reach. NIC's e-invoice sandbox GSTINs (e.g. 29AWGPV7107B1Z1) fail the
+//   check: they are test data, not issued numbers.
 // - State codes: GSTN's list (Census 2011 codes, 37 for Andhra Pradesh after 2014, 38 Ladakh, 97 Other
 //   Territory, 99 Centre Jurisdiction).
 // - UTGST territories: UTGST Act 2017 s.2(8) as amended by Act 12 of 2020 s.137 (Dadra and Nagar Haveli

@@ -79,6 +79,7 @@ export const ShopProfileSchema = z
     buyer_details_threshold_paise: z.number().int(),
     usd_inr_paise: z.number().int(),
     stone_markup_bp: z.number().int(),
+    // cashier_discount_limit_bp: with its column (the discount work); toShopProfile maps it.
     created_at: z.string(),
     updated_at: z.string(),
   })

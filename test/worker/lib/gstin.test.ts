@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GST_STATE_CODES, GST_STATES, gstinCheckChar, gstinProblem, isUtgstState } from '../../../src/lib/gstin';
 
-// Published GSTINs whose check characters are known: python-stdnum's doctest (27AAPFU0939F1ZV),
-// and two widely published registrations (Reliance Industries, Maharashtra; a Karnataka company).
+// Published GSTINs and their check characters: python-stdnum's doctest, Reliance Industries'
+// Maharashtra registration, a published validator example (sources in src/lib/gstin.ts).
 const PUBLISHED = ['27AAPFU0939F1ZV', '27AAACR5055K1Z7', '29AAGCB7383J1Z4'];
 
 describe('GSTIN', () => {
