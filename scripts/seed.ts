@@ -15,6 +15,17 @@ import { d1File } from './lib/wrangler';
 
 const SHOP_ID = 'demo-shop';
 
+/**
+ * The demo shop's profile: a GST-registered jeweller in Maharashtra (state 27). The GSTIN is made up
+ * (PAN AADCD2026J, a company) with a correct GSTN check character, so invoices look real.
+ */
+const DEMO_PROFILE = {
+  legal_name: 'Demo Jewellers Private Limited',
+  gstin: '27AADCD2026J1ZV',
+  address: '14 Zaveri Bazaar, Kalbadevi, Mumbai 400002',
+  state_code: '27',
+};
+
 /** Demo-only credentials, printed at the end; documented in the README. */
 const DEMO_USERS = [
   {
@@ -399,6 +410,8 @@ const CUSTOMERS = [
     phone: '+919820012345',
     email: 'priya.sharma@example.com',
     address: 'Andheri West, Mumbai',
+    // Made up, in PAN's format: a buyer of a large piece (Rule 114B) has one on file.
+    pan: 'ABKPS4821M',
     limit: 50_000_00,
   },
   {
@@ -453,6 +466,11 @@ function wobble(seed: string): number {
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
+const assignments = (values: Record<string, string>) =>
+  Object.entries(values)
+    .map(([column, value]) => `${column} = ${q(value)}`)
+    .join(', ');
+
 const insertNew = (table: string, rows: Parameters<typeof insert>[1]) => `${insert(table, rows, 'INSERT OR IGNORE')};`;
 
 async function buildSql(now: Date): Promise<string> {
@@ -504,6 +522,7 @@ async function buildSql(now: Date): Promise<string> {
     phone: c.phone,
     email: c.email,
     address: c.address,
+    pan: 'pan' in c ? c.pan : null,
     credit_limit: c.limit,
     khata_balance: 0,
     deleted_at: null,
@@ -539,15 +558,26 @@ async function buildSql(now: Date): Promise<string> {
         name: 'Demo Jewellers',
         status: 'active',
         catalog_version: 0,
+        ...DEMO_PROFILE,
         created_at: ts,
         updated_at: ts,
       },
     ]),
+    // A demo shop seeded before shops had a profile gets it once; one its owner has edited is left alone.
+    `UPDATE shops SET ${assignments(DEMO_PROFILE)} WHERE id = ${q(SHOP_ID)}
+       AND legal_name IS NULL AND gstin IS NULL AND address IS NULL AND state_code IS NULL;`,
     insertNew('users', users),
     insertNew('products', products),
     // New products change the storefront, whose cache key is the catalog version (see storefront).
     `UPDATE shops SET catalog_version = catalog_version + 1 WHERE id = ${q(SHOP_ID)} AND changes() > 0;`,
     insertNew('customers', customers),
+    ...customers
+      .filter((c) => c.pan)
+      .map(
+        (c) =>
+          `UPDATE customers SET pan = ${q(c.pan)} WHERE id = ${q(c.id)} AND pan IS NULL AND form60_ref IS NULL
+             AND updated_at = created_at;`,
+      ),
     insertNew('metal_rates', rates),
     '',
   ].join('\n');

@@ -18,6 +18,7 @@ import { auditRoutes } from './shop/audit/routes';
 import { customerRoutes } from './shop/customers/routes';
 import { khataRoutes } from './shop/khata/routes';
 import { productRoutes } from './shop/products/routes';
+import { shopProfileRoutes } from './shop/profile/routes';
 import { rateRoutes } from './shop/rates/routes';
 import { saleRoutes } from './shop/sales/routes';
 import { storefrontRoutes } from './shop/storefront/routes';
@@ -39,6 +40,7 @@ export function createApp() {
 
   app.route('/', opsRoutes);
   app.route('/api/v1/auth', authRoutes);
+  app.route('/api/v1/shop', shopProfileRoutes);
   app.route('/api/v1/users', userRoutes);
   app.route('/api/v1/products', productRoutes);
   app.route('/api/v1/storefront', storefrontRoutes);

@@ -19,6 +19,9 @@ export const CATEGORIES = [
 ] as const;
 export const PAYMENT_METHODS = ['cash', 'card', 'upi', 'khata'] as const;
 export const KHATA_TYPES = ['credit', 'payment'] as const;
+/** How money came into the khata; cash counts towards the day's cash limit (Income-tax Act s.269ST). */
+export const KHATA_PAYMENT_METHODS = ['cash', 'card', 'upi', 'bank'] as const;
+export const GST_SCHEMES = ['regular', 'composition'] as const;
 export const SALE_STATUSES = ['completed', 'voided'] as const;
 export const SHOP_STATUSES = ['active', 'suspended'] as const;
 
@@ -41,6 +44,31 @@ export const shops = sqliteTable('shops', {
   status: text('status', { enum: SHOP_STATUSES }).notNull().default('active'),
   // Bumped in the same batch as every catalog write; part of the storefront's cache key.
   catalogVersion: integer('catalog_version').notNull().default(0),
+  // The profile and settings (API.md "Shop profile and settings"). Every column has a default or is
+  // nullable so a shop created before them reads back as the contract's defaults.
+  // NULL: not set yet; the API shows `name` until the owner sets a legal name.
+  legalName: text('legal_name'),
+  // NULL: not GST-registered (charges no GST). Validated by src/lib/gstin.ts before it is stored.
+  gstin: text('gstin'),
+  gstScheme: text('gst_scheme', { enum: GST_SCHEMES }).notNull().default('regular'),
+  address: text('address'),
+  // The 2-digit GST state code; NULL until the owner sets it.
+  stateCode: text('state_code'),
+  timezone: text('timezone').notNull().default('Asia/Kolkata'),
+  invoicePrefix: text('invoice_prefix').notNull().default('INV'),
+  // The instant (UTC) the financial year of the shop's latest invoice ends; until then the prefix may
+  // not change. For the batch that numbers an invoice to set; NULL while the shop has issued none.
+  invoicePrefixLockedUntil: text('invoice_prefix_locked_until'),
+  gstRateBp: integer('gst_rate_bp').notNull().default(300),
+  roundOff: integer('round_off', { mode: 'boolean' }).notNull().default(true),
+  huidRequired: integer('huid_required', { mode: 'boolean' }).notNull().default(true),
+  cashLimitPaise: integer('cash_limit_paise').notNull().default(20_000_000),
+  cashPayoutLimitPaise: integer('cash_payout_limit_paise').notNull().default(1_000_000),
+  panThresholdPaise: integer('pan_threshold_paise').notNull().default(20_000_000),
+  buyerDetailsThresholdPaise: integer('buyer_details_threshold_paise').notNull().default(5_000_000),
+  usdInrPaise: integer('usd_inr_paise').notNull().default(8400),
+  stoneMarkupBp: integer('stone_markup_bp').notNull().default(0),
+  // cashier_discount_limit_bp: added by its own migration (the discount work), alongside these.
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -128,6 +156,11 @@ export const customers = sqliteTable(
     phone: text('phone').notNull(),
     email: text('email'),
     address: text('address'),
+    // Stored uppercase; PAN or a Form 60 reference is what Rule 114B asks of a large sale's buyer.
+    pan: text('pan'),
+    form60Ref: text('form60_ref'),
+    // A registered buyer's GSTIN, printed on the invoice.
+    gstin: text('gstin'),
     creditLimit: integer('credit_limit').notNull().default(0),
     // What the customer owes; changed only in the same batch that appends a khata entry.
     khataBalance: integer('khata_balance').notNull().default(0),
@@ -197,6 +230,8 @@ export const khataEntries = sqliteTable(
       .references(() => customers.id),
     type: text('type', { enum: KHATA_TYPES }).notNull(),
     amount: integer('amount').notNull(),
+    // Payments only; NULL on credits and on payments recorded before methods were kept.
+    method: text('method', { enum: KHATA_PAYMENT_METHODS }),
     balanceAfter: integer('balance_after').notNull(),
     note: text('note'),
     saleId: text('sale_id').references(() => sales.id),

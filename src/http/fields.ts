@@ -1,5 +1,6 @@
 // Field schemas shared by every resource, so one rule (trim, strip tags, lower-case email) is written once.
 import { z } from '@hono/zod-openapi';
+import { GST_STATE_CODES, GST_STATES, gstinProblem, PAN_PATTERN } from '../lib/gstin';
 
 const stripTags = (s: string) => s.replace(/<[^>]*>/g, '').trim();
 
@@ -50,3 +51,33 @@ export const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
   .refine(isCalendarDate, 'not a calendar date')
   .openapi({ example: '2026-11-22' });
+
+/** A GSTIN: format, state code and GSTN's check character (src/lib/gstin.ts); trimmed, stored uppercase. */
+export const gstin = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .superRefine((s, ctx) => {
+    const problem = gstinProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .openapi({
+    description: '15 characters: GST state code, PAN, entity number, `Z`, GSTN check character',
+    minLength: 15,
+    maxLength: 15,
+    example: '27AAPFU0939F1ZV',
+  });
+
+/** A PAN, `AAAAA9999A`; trimmed, stored uppercase. */
+export const pan = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(PAN_PATTERN, 'a PAN: five letters, four digits, a letter (AAAAA9999A)')
+  .openapi({ example: 'ABCPS1234K' });
+
+/** A 2-digit GST state code. Not z.enum: its object keys would list "10"–"99" before "01"–"09". */
+export const gstStateCode = z
+  .string()
+  .refine((s) => Object.hasOwn(GST_STATES, s), 'a GST state code: 01–38, 97 (Other Territory) or 99')
+  .openapi({ enum: GST_STATE_CODES, example: '27' });

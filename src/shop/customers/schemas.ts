@@ -1,7 +1,7 @@
 // Wire shapes of customers: what staff see (always with the khata balance) and what they may send.
 import { z } from '@hono/zod-openapi';
 import type { customers } from '../../db/schema';
-import { cleanText, email, money } from '../../http/fields';
+import { cleanText, email, gstin, money, pan } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
 
 export const CustomerSchema = z
@@ -11,6 +11,9 @@ export const CustomerSchema = z
     phone: z.string().openapi({ example: '+919812345678' }),
     email: z.string().nullable(),
     address: z.string().nullable(),
+    pan: z.string().nullable().openapi({ description: 'Uppercase `AAAAA9999A`' }),
+    form60_ref: z.string().nullable().openapi({ description: 'Form 60 reference, for a buyer without a PAN' }),
+    gstin: z.string().nullable().openapi({ description: 'A registered buyer’s GSTIN, printed on the invoice' }),
     credit_limit: z.number().int().openapi({ description: 'Paise; the most the khata balance may reach' }),
     khata_balance: z.number().int().openapi({ description: 'What the customer owes, paise' }),
     created_at: z.string(),
@@ -27,6 +30,9 @@ export const toCustomer = (r: CustomerRow): Customer => ({
   phone: r.phone,
   email: r.email,
   address: r.address,
+  pan: r.pan,
+  form60_ref: r.form60Ref,
+  gstin: r.gstin,
   credit_limit: r.creditLimit,
   khata_balance: r.khataBalance,
   created_at: r.createdAt,
@@ -45,6 +51,10 @@ const fields = {
   phone,
   email: email.nullable(),
   address: cleanText(0, 500).nullable(),
+  pan: pan.nullable(),
+  form60_ref: cleanText(1, 64).nullable(),
+  // Any state: a buyer's GSTIN need not match the shop's state (an inter-state sale).
+  gstin: gstin.nullable(),
   credit_limit: money.openapi({ description: 'Paise; setting a non-zero limit needs manager+' }),
 };
 
@@ -54,6 +64,9 @@ export const CreateCustomer = z
     phone: fields.phone,
     email: fields.email.optional(),
     address: fields.address.optional(),
+    pan: fields.pan.optional(),
+    form60_ref: fields.form60_ref.optional(),
+    gstin: fields.gstin.optional(),
     credit_limit: fields.credit_limit.default(0),
   })
   .openapi('CreateCustomer');
@@ -64,6 +77,9 @@ export const UpdateCustomer = z
     phone: fields.phone.optional(),
     email: fields.email.optional(),
     address: fields.address.optional(),
+    pan: fields.pan.optional(),
+    form60_ref: fields.form60_ref.optional(),
+    gstin: fields.gstin.optional(),
     credit_limit: fields.credit_limit.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'Nothing to change')

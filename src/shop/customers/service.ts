@@ -82,6 +82,9 @@ export async function createCustomer(c: C, body: CreateCustomerInput): Promise<C
     phone: body.phone,
     email: body.email ?? null,
     address: body.address ?? null,
+    pan: body.pan ?? null,
+    form60Ref: body.form60_ref ?? null,
+    gstin: body.gstin ?? null,
     creditLimit: body.credit_limit,
     khataBalance: 0,
     deletedAt: null,
@@ -105,7 +108,16 @@ export async function updateCustomer(c: C, id: string, patch: UpdateCustomerInpu
   if (patch.credit_limit !== undefined && !hasRole(authOf(c).role, 'manager')) {
     throw new ApiError(403, 'FORBIDDEN', 'Changing a credit limit needs the manager role or higher');
   }
-  const COLUMNS = { name: 'name', phone: 'phone', email: 'email', address: 'address', credit_limit: 'creditLimit' };
+  const COLUMNS = {
+    name: 'name',
+    phone: 'phone',
+    email: 'email',
+    address: 'address',
+    pan: 'pan',
+    form60_ref: 'form60Ref',
+    gstin: 'gstin',
+    credit_limit: 'creditLimit',
+  };
   const changes: Partial<CustomerRow> = { updatedAt: nowIso() };
   for (const [k, v] of Object.entries(patch)) {
     if (v !== undefined) Object.assign(changes, { [COLUMNS[k as keyof typeof COLUMNS]]: v });

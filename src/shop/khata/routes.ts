@@ -1,7 +1,7 @@
 // /api/v1/customers/{id}/khata: a customer's credit ledger (read and payments: any role; credits: manager+).
 import { authOf } from '../../auth/caller';
 import { hasRole, signedIn } from '../../auth/guard';
-import { KHATA_TYPES } from '../../db/schema';
+import { KHATA_PAYMENT_METHODS, KHATA_TYPES } from '../../db/schema';
 import { ApiError } from '../../http/errors';
 import { cleanText, idParam } from '../../http/fields';
 import {
@@ -25,6 +25,9 @@ export const KhataEntrySchema = z
     id: z.string(),
     type: z.enum(KHATA_TYPES),
     amount: z.number().int().openapi({ description: 'Paise, positive' }),
+    method: z.enum(KHATA_PAYMENT_METHODS).nullable().openapi({
+      description: 'How a payment was made; null on credits (and on payments recorded before methods were kept)',
+    }),
     balance_after: z.number().int().openapi({ description: 'The customer’s balance once this entry applied' }),
     note: z.string().nullable(),
     sale_id: z.string().nullable(),
@@ -45,7 +48,14 @@ const PostKhata = z
   .strictObject({
     type: z.enum(KHATA_TYPES),
     amount: z.number().int().min(1).max(1_000_000_000_000).openapi({ description: 'Paise, positive' }),
+    method: z.enum(KHATA_PAYMENT_METHODS).optional().openapi({
+      description: 'Payments only, default `cash`: cash paid into the khata counts towards the day’s cash limit',
+    }),
     note: cleanText(0, 500).optional(),
+  })
+  .refine((v) => v.type === 'payment' || v.method === undefined, {
+    path: ['method'],
+    message: 'only a payment has a method',
   })
   .openapi('PostKhataEntry');
 

@@ -9,7 +9,7 @@ import { auditQuery } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { isConstraintViolation } from '../../db/errors';
-import { customers, khataEntries } from '../../db/schema';
+import { customers, type KHATA_PAYMENT_METHODS, khataEntries } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
@@ -18,11 +18,13 @@ import { findCustomerRow, liveCustomer } from '../customers/service';
 
 type C = Context<AppEnv>;
 type EntryRow = typeof khataEntries.$inferSelect;
+type KhataPaymentMethod = (typeof KHATA_PAYMENT_METHODS)[number];
 
 export interface KhataEntry {
   id: string;
   type: 'credit' | 'payment';
   amount: number;
+  method: KhataPaymentMethod | null;
   balance_after: number;
   note: string | null;
   sale_id: string | null;
@@ -34,6 +36,7 @@ export const toEntry = (r: EntryRow): KhataEntry => ({
   id: r.id,
   type: r.type,
   amount: r.amount,
+  method: r.method,
   balance_after: r.balanceAfter,
   note: r.note,
   sale_id: r.saleId,
@@ -47,6 +50,8 @@ export interface LedgerMove {
   type: 'credit' | 'payment';
   /** Positive paise. */
   amount: number;
+  /** How a payment was made; null for credits. */
+  method: KhataPaymentMethod | null;
   note: string | null;
   saleId: string | null;
   createdBy: string;
@@ -65,6 +70,7 @@ export function ledgerQueries(db: Db, m: LedgerMove) {
     customerId: m.customerId,
     type: m.type,
     amount: m.amount,
+    method: m.method,
     balanceAfter: 0,
     note: m.note,
     saleId: m.saleId,
@@ -130,7 +136,7 @@ export async function listKhata(c: C, customerId: string, page: number, limit: n
 export async function postKhata(
   c: C,
   customerId: string,
-  body: { type: 'credit' | 'payment'; amount: number; note?: string },
+  body: { type: 'credit' | 'payment'; amount: number; method?: KhataPaymentMethod; note?: string },
 ): Promise<KhataEntry> {
   const { shopId, userId } = authOf(c);
   const db = dbOf(c);
@@ -139,6 +145,7 @@ export async function postKhata(
     customerId,
     type: body.type,
     amount: body.amount,
+    method: body.type === 'payment' ? (body.method ?? 'cash') : null,
     note: body.note || null,
     saleId: null,
     createdBy: userId,

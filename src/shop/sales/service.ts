@@ -162,6 +162,7 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
     customerId: row.customerId ?? '',
     type: 'credit' as const,
     amount: row.total,
+    method: null,
     note: null,
     saleId,
     createdBy: userId,
@@ -369,6 +370,8 @@ export async function voidSale(c: C, id: string): Promise<Sale> {
                 customerId: customers.id,
                 type: sql`'payment'`.as('type'),
                 amount: sql`${row.total}`.as('amount'),
+                // A reversal, not money received: it has no tender.
+                method: sql`NULL`.as('method'),
                 balanceAfter: sql`${customers.khataBalance} - ${row.total}`.as('balance_after'),
                 note: sql`${`void of sale ${id}`}`.as('note'),
                 saleId: sql`${id}`.as('sale_id'),

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { newShop, newStaff } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
@@ -20,6 +21,9 @@ describe('customers', () => {
       phone,
       email: 'r@example.com',
       address: 'Chandni Chowk',
+      pan: null,
+      form60_ref: null,
+      gstin: null,
       credit_limit: 0,
       khata_balance: 0,
       created_at: expect.any(String),
@@ -72,6 +76,56 @@ describe('customers', () => {
       expect(body.error.code).toBe('VALIDATION_FAILED');
     }
     expect((await call('/api/v1/customers?limit=101', { token: owner.access })).status).toBe(400);
+  });
+
+  it('PAN (stored uppercase), Form 60 reference and a GSTIN of any state: set, read back, changed, cleared', async () => {
+    const owner = await newShop();
+    const cashier = await newStaff(owner, 'cashier');
+    const created = await callJson('/api/v1/customers', {
+      method: 'POST',
+      token: cashier.access,
+      json: { name: 'Asha Jain', phone: newPhone(), pan: ' abcpj1234k ', gstin: '29aagcb7383j1z4' },
+    });
+    expect(created.res.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.data).toMatchObject({ pan: 'ABCPJ1234K', form60_ref: null, gstin: '29AAGCB7383J1Z4' });
+    const id = created.body.data.id;
+    const stored = await env.DB.prepare('SELECT pan, gstin FROM customers WHERE id = ?').bind(id).first();
+    expect(stored).toEqual({ pan: 'ABCPJ1234K', gstin: '29AAGCB7383J1Z4' });
+
+    const patched = await callJson(`/api/v1/customers/${id}`, {
+      method: 'PATCH',
+      token: cashier.access,
+      json: { pan: null, form60_ref: 'F60/2026/0042', gstin: '27AAPFU0939F1ZV' },
+    });
+    expect(patched.res.status).toBe(200);
+    expect(patched.body.data).toMatchObject({ pan: null, form60_ref: 'F60/2026/0042', gstin: '27AAPFU0939F1ZV' });
+    expect((await callJson(`/api/v1/customers/${id}`, { token: cashier.access })).body.data).toEqual(patched.body.data);
+  });
+
+  it('refuses a malformed PAN or GSTIN with 400 naming the field, on create and on change', async () => {
+    const owner = await newShop();
+    const cust = await addCustomer(owner);
+    for (const [json, path] of [
+      [{ pan: 'ABCPJ1234' }, 'pan'],
+      [{ pan: 'ABCP11234K' }, 'pan'],
+      [{ pan: '1BCPJ1234K' }, 'pan'],
+      [{ gstin: '27AAPFU0939F1ZW' }, 'gstin'],
+      [{ gstin: 'ABCPJ1234K' }, 'gstin'],
+      [{ form60_ref: '' }, 'form60_ref'],
+    ] as const) {
+      const create = await callJson('/api/v1/customers', {
+        method: 'POST',
+        token: owner.access,
+        json: { name: 'X', phone: newPhone(), ...json },
+      });
+      const change = await callJson(`/api/v1/customers/${cust.id}`, { method: 'PATCH', token: owner.access, json });
+      for (const { res, body } of [create, change]) {
+        expect(res.status, JSON.stringify(json)).toBe(400);
+        expect(body.error.details.map((d: Json) => d.path)).toEqual([path]);
+      }
+    }
+    expect((await callJson('/api/v1/customers', { token: owner.access })).body.meta.total).toBe(1);
+    expect((await callJson(`/api/v1/customers/${cust.id}`, { token: owner.access })).body.data).toEqual(cust);
   });
 
   it('a phone is unique per shop among live customers: 409 PHONE_TAKEN, free again after delete', async () => {

@@ -30,6 +30,7 @@ describe('khata', () => {
       id: expect.any(String),
       type: 'credit',
       amount: 60_000,
+      method: null,
       balance_after: 60_000,
       note: 'old dues',
       sale_id: null,
@@ -95,6 +96,31 @@ describe('khata', () => {
     expect((await khata(owner, cust.id, { type: 'payment', amount: 300 })).body.data.balance_after).toBe(0);
   });
 
+  it('a payment keeps its method (cash unless told), read back on the ledger; a credit has none', async () => {
+    const owner = await newShop();
+    const cust = await addCustomer(owner, { credit_limit: 100_000 });
+    expect((await khata(owner, cust.id, { type: 'credit', amount: 10_000 })).res.status).toBe(201);
+    const methods: (string | undefined)[] = [undefined, 'cash', 'card', 'upi', 'bank'];
+    const ids: string[] = [];
+    for (const method of methods) {
+      const pay = await khata(owner, cust.id, { type: 'payment', amount: 1_000, ...(method ? { method } : {}) });
+      expect(pay.res.status, JSON.stringify(pay.body)).toBe(201);
+      expect(pay.body.data.method).toBe(method ?? 'cash');
+      ids.push(pay.body.data.id);
+    }
+    const stored = await env.DB.prepare(
+      `SELECT method FROM khata_entries WHERE customer_id = ? AND type = 'payment' ORDER BY created_at, id`,
+    )
+      .bind(cust.id)
+      .all<{ method: string }>();
+    expect(stored.results.map((r) => r.method)).toEqual(['cash', 'cash', 'card', 'upi', 'bank']);
+    const ledger = await callJson(`/api/v1/customers/${cust.id}/khata`, { token: owner.access });
+    expect(ledger.body.data.entries.map((e: Json) => [e.id, e.method])).toEqual([
+      ...ids.map((id, i) => [id, methods[i] ?? 'cash']).reverse(),
+      [expect.any(String), null],
+    ]);
+  });
+
   it('validates the body: positive integer paise, known type, strict', async () => {
     const owner = await newShop();
     const cust = await addCustomer(owner, { credit_limit: 1000 });
@@ -104,6 +130,10 @@ describe('khata', () => {
       { type: 'payment', amount: 1.5 },
       { type: 'refund', amount: 5 },
       { type: 'payment', amount: 5, balance_after: 0 },
+      { type: 'payment', amount: 5, method: 'cheque' },
+      { type: 'payment', amount: 5, method: 'khata' },
+      // A credit is not money received: it has no method.
+      { type: 'credit', amount: 5, method: 'cash' },
     ]) {
       const { res } = await khata(owner, cust.id, json);
       expect(res.status, JSON.stringify(json)).toBe(400);

@@ -311,11 +311,14 @@ describe('sales: void', () => {
     expect(ledger.body.data.entries[0]).toMatchObject({
       type: 'payment',
       amount: 25_000,
+      // A reversal, not money received: no tender, so it never counts as cash.
+      method: null,
       balance_after: 0,
       sale_id: sale.id,
       note: `void of sale ${sale.id}`,
       created_by: manager.user.id,
     });
+    expect(ledger.body.data.entries[1]).toMatchObject({ type: 'credit', sale_id: sale.id, method: null });
 
     const before = await writesOf(owner.shop.id);
     const again = await voidSale(manager, sale.id);
