@@ -31,9 +31,16 @@ async function checks(req: IncomingMessage, secret: string): Promise<ApiError | 
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (!m) return new ApiError(401, 'UNAUTHENTICATED', 'A Bearer access token is required');
   try {
-    const token = await verifyAccessToken({ jwtSecret: secret, jwtSecretPrevious: undefined }, m[1]!);
+    // 900 s: wrangler.toml's ACCESS_TOKEN_TTL, which the bench's Worker signs with.
+    const token = await verifyAccessToken(
+      { jwtSecret: secret, jwtSecretPrevious: undefined, accessTokenTtl: 900 },
+      m[1]!,
+    );
     let log = logs.get(token.shopId);
-    if (!log) logs.set(token.shopId, (log = new SlidingLog()));
+    if (!log) {
+      log = new SlidingLog();
+      logs.set(token.shopId, log);
+    }
     const hit = log.hit(Date.now(), LIMIT.limit, LIMIT.windowSeconds);
     return hit.allowed ? undefined : new ApiError(429, 'RATE_LIMITED', 'Too many requests');
   } catch (err) {

@@ -76,7 +76,7 @@ const ROLES = new Set(['owner', 'manager', 'cashier']);
 
 /** `config` needs only the secrets (the bench's equal-work Node peer verifies with this same function). */
 export async function verifyAccessToken(
-  config: Pick<Config, 'jwtSecret' | 'jwtSecretPrevious'>,
+  config: Pick<Config, 'jwtSecret' | 'jwtSecretPrevious' | 'accessTokenTtl'>,
   token: string,
 ): Promise<VerifiedAccess> {
   const current = await signingKey(config.jwtSecret);
