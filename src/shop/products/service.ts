@@ -12,6 +12,7 @@ import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
+import { forgetStorefrontShop } from '../storefront/shop-memo';
 import {
   type CreateProductInput,
   type Product,
@@ -111,11 +112,15 @@ const skuTaken = () => new ApiError(409, 'SKU_TAKEN', 'This SKU is already used 
  * the old catalog miss: catalog writes always, sales and voids only `when` a piece goes out of or
  * back into stock (a condition evaluated at its place in the batch).
  */
-export const bumpCatalogVersion = (db: Db, shopId: string, when?: SQL) =>
-  db
+export const bumpCatalogVersion = (db: Db, shopId: string, when?: SQL) => {
+  // Forgotten before the batch commits: a storefront read racing it may memoise the old version,
+  // for SHOP_MEMO_MS at most, as any other isolate would.
+  forgetStorefrontShop(shopId);
+  return db
     .update(shops)
     .set({ catalogVersion: sql`${shops.catalogVersion} + 1` })
     .where(and(eq(shops.id, shopId), when));
+};
 
 export async function createProduct(c: C, body: CreateProductInput): Promise<Product> {
   const { shopId } = authOf(c);

@@ -4,9 +4,9 @@
 // Caching, in two layers:
 // - The Worker's own cache (caches.default, per colo) is keyed by shop id, the shop's
 //   catalog_version and the normalised query. Every catalog write bumps the version in its own
-//   batch, so a catalog change is never served from this cache once the version read sees it
-//   (the version is read on every request with the shop itself, which also makes a suspension
-//   immediate). A sale bumps it when a piece sells out and a void when it restocks, so `in_stock`
+//   batch, so a catalog change is never served from this cache once the version read sees it. The
+//   shop row (id, status, version) is memoised per isolate for SHOP_MEMO_MS, so a warm hit reads no
+//   D1 at all: writes through the same isolate are seen at once, others and suspensions within it. A sale bumps it when a piece sells out and a void when it restocks, so `in_stock`
 //   is as fresh as the catalog.
 // - Clients and shared caches get CLIENT_CACHE_CONTROL, a strong ETag (SHA-256 of the body) and 304
 //   on If-None-Match; their staleness is bounded by its max-age / s-maxage plus stale-while-revalidate.
@@ -20,6 +20,7 @@ import type { AppEnv } from '../../http/types';
 import { sha256Base64Url } from '../../lib/encoding';
 import type { ProductFilter, ProductSort } from '../products/schemas';
 import { listProductRows } from '../products/service';
+import { type StorefrontShop, storefrontShops } from './shop-memo';
 
 type C = Context<AppEnv>;
 
@@ -59,19 +60,18 @@ export const toStorefrontProduct = (p: typeof products.$inferSelect): Storefront
   in_stock: p.stock > 0,
 });
 
-export interface StorefrontShop {
-  id: string;
-  catalogVersion: number;
-}
-
 /** An active shop by slug; unknown and suspended shops are both simply not there. */
 export async function storefrontShop(c: C, slug: string): Promise<StorefrontShop> {
-  const [shop] = await dbOf(c)
-    .select({ id: shops.id, status: shops.status, catalogVersion: shops.catalogVersion })
-    .from(shops)
-    .where(eq(shops.slug, slug.toLowerCase()));
-  if (shop?.status !== 'active') throw notFound('Shop');
-  return { id: shop.id, catalogVersion: shop.catalogVersion };
+  const key = slug.toLowerCase();
+  const shop = await storefrontShops.get(key, async () => {
+    const [row] = await dbOf(c)
+      .select({ id: shops.id, status: shops.status, catalogVersion: shops.catalogVersion })
+      .from(shops)
+      .where(eq(shops.slug, key));
+    return row?.status === 'active' ? { id: row.id, catalogVersion: row.catalogVersion } : null;
+  });
+  if (!shop) throw notFound('Shop');
+  return shop;
 }
 
 export interface StorefrontListOptions extends Omit<ProductFilter, 'include_inactive'> {

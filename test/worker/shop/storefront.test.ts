@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { SHOP_MEMO_MS, storefrontShops } from '../../../src/shop/storefront/shop-memo';
 import { newShop, randomIp, type Session } from '../fixtures';
 import { call, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
@@ -80,10 +81,46 @@ describe('storefront', () => {
     expect((await visit(`${list(b)}/${p.id}`)).status).toBe(404);
 
     expect((await visit(list(a))).status).toBe(200);
+    // Suspended as the admin CLI does it (straight in D1, not through this isolate): the isolate's
+    // memo of the shop serves it for up to SHOP_MEMO_MS, then the suspension shows, cached pages or not.
+    const t0 = Date.now();
+    storefrontShops.clock = () => t0;
+    onTestFinished(() => {
+      storefrontShops.clock = Date.now;
+    });
     await env.DB.prepare("UPDATE shops SET status = 'suspended' WHERE id = ?").bind(a.shop.id).run();
-    // Also once its pages are cached: the shop is read on every request.
+    storefrontShops.clock = () => t0 + SHOP_MEMO_MS;
     expect((await visit(list(a))).status).toBe(404);
     expect((await visit(`${list(a)}/${p.id}`)).status).toBe(404);
+  });
+
+  it('shows a catalog write through the same isolate at once, despite the memo of its shop', async () => {
+    const owner = await newShop();
+    const p = await addProduct(owner, { name: 'Before' });
+    expect(((await (await visit(list(owner))).json()) as Json).data[0].name).toBe('Before');
+    await call(`/api/v1/products/${p.id}`, { method: 'PATCH', token: owner.access, json: { name: 'After' } });
+    expect(((await (await visit(list(owner))).json()) as Json).data[0].name).toBe('After');
+  });
+
+  it('memoises a shop for SHOP_MEMO_MS per isolate: a warm hit reads no D1', async () => {
+    const owner = await newShop();
+    await addProduct(owner);
+    const t0 = Date.now();
+    storefrontShops.clock = () => t0;
+    onTestFinished(() => {
+      storefrontShops.clock = Date.now;
+    });
+    expect((await visit(list(owner))).status).toBe(200);
+    // A change straight in D1 (another isolate's write) is not seen before the bound...
+    await env.DB.prepare('UPDATE shops SET catalog_version = catalog_version + 1 WHERE id = ?')
+      .bind(owner.shop.id)
+      .run();
+    await env.DB.prepare("UPDATE products SET name = 'Elsewhere' WHERE shop_id = ?").bind(owner.shop.id).run();
+    storefrontShops.clock = () => t0 + SHOP_MEMO_MS - 1;
+    expect(((await (await visit(list(owner))).json()) as Json).data[0].name).not.toBe('Elsewhere');
+    // ...and is at it.
+    storefrontShops.clock = () => t0 + SHOP_MEMO_MS;
+    expect(((await (await visit(list(owner))).json()) as Json).data[0].name).toBe('Elsewhere');
   });
 });
 
