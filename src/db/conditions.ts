@@ -1,0 +1,15 @@
+// WHERE conditions whose size follows the request, written so that D1's per-statement limits
+// (https://developers.cloudflare.com/d1/platform/limits/) never depend on it: a LIKE pattern is at
+// most 50 bytes.
+import { type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+
+/**
+ * `column` contains `needle`, ignoring ASCII case: what `lower(column) LIKE '%needle%'` meant, without
+ * LIKE's 50-byte pattern limit (17 Devanagari letters) and with no wildcards, so `%` and `_` are literal.
+ * SQLite's lower() folds ASCII letters only, as LIKE does (https://www.sqlite.org/lang_corefunc.html#lower,
+ * https://www.sqlite.org/lang_expr.html#like); both sides go through it in SQL, so a letter outside
+ * ASCII matches exactly itself, and scripts without case (Devanagari) compare as written.
+ */
+export const likeContains = (column: SQLiteColumn, needle: string): SQL =>
+  sql`(instr(lower(${column}), lower(${needle})) > 0)`;
