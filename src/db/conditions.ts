@@ -1,6 +1,7 @@
 // WHERE conditions whose size follows the request, written so that D1's per-statement limits
 // (https://developers.cloudflare.com/d1/platform/limits/) never depend on it: a LIKE pattern is at
-// most 50 bytes.
+// most 50 bytes and a statement binds at most 100 parameters. Each condition below binds one
+// parameter, whatever the length of the search or of the list.
 import { type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
@@ -13,3 +14,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
  */
 export const likeContains = (column: SQLiteColumn, needle: string): SQL =>
   sql`(instr(lower(${column}), lower(${needle})) > 0)`;
+
+/** `column IN (values)` as one bound JSON array, read back by json_each, instead of one parameter per value. */
+export const inList = (column: SQLiteColumn, values: readonly string[]): SQL =>
+  sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;

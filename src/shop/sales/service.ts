@@ -11,12 +11,13 @@
 // SQLite's RAISE() only works in triggers, so constraint failures are the guards; their messages name
 // the constraint, which maps each one to its error code deterministically. Reads before the batch only
 // price the sale and give early 404s; reads after a refusal only choose the error's details.
-import { and, count, desc, eq, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { hasRole } from '../../auth/guard';
 import { dbOf } from '../../db/client';
+import { inList } from '../../db/conditions';
 import { isConstraintViolation } from '../../db/errors';
 import { auditLog, customers, khataEntries, products, saleItems, sales } from '../../db/schema';
 import { inShop } from '../../db/scope';
@@ -102,7 +103,7 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
     db
       .select({ id: products.id, basePrice: products.basePrice, active: products.active })
       .from(products)
-      .where(inShop(products, shopId, inArray(products.id, ids))),
+      .where(inShop(products, shopId, inList(products.id, ids))),
     db
       .select({ id: customers.id })
       .from(customers)
@@ -177,27 +178,21 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
           .where(inShop(products, shopId, eq(products.id, i.productId), eq(products.active, true))),
       ),
       db.insert(sales).values(row),
-      db.insert(saleItems).values(
-        items.map(({ index: _, ...i }) => ({
+      // One INSERT per line: a multi-row INSERT binds every column of every line in one statement,
+      // past D1's 100 parameters at 11 lines.
+      ...items.map(({ index: _, ...i }) =>
+        db.insert(saleItems).values({
           ...i,
           productId: sql`(SELECT ${products.id} FROM ${products}
             WHERE ${inShop(products, shopId, eq(products.id, i.productId), eq(products.active, true))})`,
-        })),
+        }),
       ),
       ...(onKhata ? ledgerQueries(db, move).queries : []),
       // The storefront shows in_stock: a piece sold out must not stay on sale in its cache.
       bumpCatalogVersion(
         db,
         shopId,
-        sql`EXISTS (SELECT 1 FROM ${products} WHERE ${inShop(
-          products,
-          shopId,
-          inArray(
-            products.id,
-            items.map((i) => i.productId),
-          ),
-          eq(products.stock, 0),
-        )})`,
+        sql`EXISTS (SELECT 1 FROM ${products} WHERE ${inShop(products, shopId, inList(products.id, ids), eq(products.stock, 0))})`,
       ),
     ]);
   } catch (err) {
@@ -219,7 +214,7 @@ async function insufficientStock(c: C, items: (ItemRow & { index: number })[]) {
       inShop(
         products,
         authOf(c).shopId,
-        inArray(
+        inList(
           products.id,
           items.map((i) => i.productId),
         ),
@@ -252,8 +247,8 @@ async function itemsOf(c: C, saleIds: string[]) {
   const rows = await dbOf(c)
     .select()
     .from(saleItems)
-    .where(inShop(saleItems, authOf(c).shopId, inArray(saleItems.saleId, saleIds)))
-    // Lines in the order they were sent (one INSERT, so rowid follows the request).
+    .where(inShop(saleItems, authOf(c).shopId, inList(saleItems.saleId, saleIds)))
+    // Lines in the order they were sent (inserted in that order, so rowid follows the request).
     .orderBy(sql`rowid`);
   const bySale = new Map<string, ItemRow[]>();
   for (const r of rows) bySale.set(r.saleId, [...(bySale.get(r.saleId) ?? []), r]);

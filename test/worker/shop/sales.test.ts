@@ -379,6 +379,93 @@ describe('sales: void', () => {
   });
 });
 
+/**
+ * env.DB for a call's `env` that notes the most parameters any one statement binds, sessions included.
+ * D1 refuses a statement over 100 (https://developers.cloudflare.com/d1/platform/limits/).
+ */
+function paramWatchingDb(seen: { max: number }): D1Database {
+  const watch = <T extends object>(db: T): T =>
+    new Proxy(db, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop);
+        if (typeof value !== 'function') return value;
+        if (prop === 'withSession') return (start: string) => watch(value.call(target, start));
+        if (prop !== 'prepare') return value.bind(target);
+        return (query: string) => {
+          const stmt: D1PreparedStatement = value.call(target, query);
+          const bind = stmt.bind.bind(stmt);
+          return Object.assign(stmt, {
+            bind: (...params: unknown[]) => {
+              seen.max = Math.max(seen.max, params.length);
+              return bind(...params);
+            },
+          });
+        };
+      },
+    });
+  return watch(env.DB);
+}
+
+// Fifty products or a hundred sales through the API can take past vitest's default 5 s on a loaded machine.
+describe('sales: as many lines and sales as the contract allows', { timeout: 120_000 }, () => {
+  it('a 50-line sale sells every line and its void restores every line', async () => {
+    const owner = await newShop();
+    const products = await Promise.all(Array.from({ length: 50 }, (_, i) => addProduct(owner, { stock: 5 + i })));
+    const items = products.map((p, i) => ({ product_id: p.id, quantity: 1 + (i % 3) }));
+
+    const { res, body } = await sell(owner, { items, payment_method: 'cash' });
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect(body.data.items.map((i: Json) => i.product_id)).toEqual(products.map((p) => p.id));
+    const sold = await Promise.all(products.map((p) => stockOf(p.id)));
+    expect(sold).toEqual(products.map((_, i) => 5 + i - (1 + (i % 3))));
+    const read = await callJson(`/api/v1/sales/${body.data.id}`, { token: owner.access });
+    expect(read.body.data).toEqual(body.data);
+
+    expect((await voidSale(owner, body.data.id)).res.status).toBe(200);
+    expect(await Promise.all(products.map((p) => stockOf(p.id)))).toEqual(products.map((_, i) => 5 + i));
+  });
+
+  it('a page of 100 sales reads every sale’s lines', async () => {
+    const owner = await newShop();
+    const p = await addProduct(owner, { stock: 100 });
+    const sales = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        sell(owner, { items: [{ product_id: p.id, quantity: 1 }], payment_method: 'cash' }),
+      ),
+    );
+    expect(sales.map((s) => s.res.status)).toEqual(Array(100).fill(201));
+    const { res, body } = await callJson('/api/v1/sales?limit=100', { token: owner.access });
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.data).toHaveLength(100);
+    expect(body.data.every((s: Json) => s.items.length === 1 && s.items[0].product_id === p.id)).toBe(true);
+  });
+
+  it('no statement binds more parameters for 50 lines than for 1 (the bound does not grow with input)', async () => {
+    const owner = await newShop();
+    const cust = await addCustomer(owner, { credit_limit: 1_000_000_000 });
+    const products = await Promise.all(Array.from({ length: 50 }, () => addProduct(owner, { base_price: 100 })));
+    const mostParams = async (lines: number) => {
+      const seen = { max: 0 };
+      const watched = { env: { DB: paramWatchingDb(seen) }, token: owner.access };
+      const items = products.slice(0, lines).map((p) => ({ product_id: p.id, quantity: 1 }));
+      const sale = await callJson('/api/v1/sales', {
+        ...watched,
+        method: 'POST',
+        headers: { 'Idempotency-Key': newKey() },
+        json: { customer_id: cust.id, items, payment_method: 'khata' },
+      });
+      expect(sale.res.status, JSON.stringify(sale.body)).toBe(201);
+      expect((await call(`/api/v1/sales?limit=100`, watched)).status).toBe(200);
+      expect((await call(`/api/v1/sales/${sale.body.data.id}/void`, { ...watched, method: 'POST' })).status).toBe(200);
+      return seen.max;
+    };
+    const one = await mostParams(1);
+    expect(one).toBeGreaterThan(0);
+    expect(await mostParams(50)).toBe(one);
+    expect(one).toBeLessThanOrEqual(100);
+  });
+});
+
 it('the idempotency key header is required on POST /sales', async () => {
   const owner = await newShop();
   const p = await addProduct(owner, { stock: 1 });
