@@ -40,7 +40,10 @@ export const toUser = (u: typeof users.$inferSelect): z.infer<typeof UserSchema>
   created_at: u.createdAt,
 });
 
-export const toShop = (s: Omit<typeof shops.$inferSelect, 'catalogVersion'>): z.infer<typeof ShopSchema> => ({
+// Only the fields it shows: the shop's settings columns are not part of a session's shop.
+export const toShop = (
+  s: Pick<typeof shops.$inferSelect, 'id' | 'name' | 'slug' | 'status' | 'createdAt'>,
+): z.infer<typeof ShopSchema> => ({
   id: s.id,
   name: s.name,
   slug: s.slug,

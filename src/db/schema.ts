@@ -41,6 +41,9 @@ export const shops = sqliteTable('shops', {
   status: text('status', { enum: SHOP_STATUSES }).notNull().default('active'),
   // Bumped in the same batch as every catalog write; part of the storefront's cache key.
   catalogVersion: integer('catalog_version').notNull().default(0),
+  // Basis points of a sale's subtotal a cashier may give as its discount; more needs manager+.
+  // 0 (the default, also for shops that existed before the setting): a cashier gives no discount.
+  cashierDiscountLimitBp: integer('cashier_discount_limit_bp').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

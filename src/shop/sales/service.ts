@@ -2,24 +2,26 @@
 // fails — rolling the whole batch back — when its rule does not hold, so a refused sale writes
 // nothing (no stock change, sale, lines, ledger entry, idempotency record):
 //   1. the Idempotency-Key record (idempotency.ts): its primary key refuses a second claim;
-//   2. per line, `stock = stock - q` for the shop's active product: the products CHECK (stock >= 0)
+//   2. the sale row: a cashier's discount is read back through the shop's cashier_discount_limit_bp
+//      and is NULL (refused by NOT NULL) when over it; any discount's audit entry follows it;
+//   3. per line, `stock = stock - q` for the shop's active product: the products CHECK (stock >= 0)
 //      refuses an oversell, so concurrent sales can never take the same unit twice;
-//   3. the sale row, then its lines, whose product_id is read back as "this shop's active product"
-//      and is NULL (refused by NOT NULL) if the product went inactive or away since it was priced;
-//   4. for khata: the ledger entry and balance (khata/service), whose NOT NULL balance_after refuses
+//   4. the lines, whose product_id is read back as "this shop's active product" and is NULL
+//      (refused by NOT NULL) if the product went inactive or away since it was priced;
+//   5. for khata: the ledger entry and balance (khata/service), whose NOT NULL balance_after refuses
 //      a credit over the customer's limit.
 // SQLite's RAISE() only works in triggers, so constraint failures are the guards; their messages name
 // the constraint, which maps each one to its error code deterministically. Reads before the batch only
 // price the sale and give early 404s; reads after a refusal only choose the error's details.
 import { and, count, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { auditQueryWhen } from '../../audit/record';
+import { auditQuery, auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { hasRole } from '../../auth/guard';
 import { dbOf } from '../../db/client';
 import { inList } from '../../db/conditions';
 import { isConstraintViolation } from '../../db/errors';
-import { auditLog, customers, khataEntries, products, saleItems, sales } from '../../db/schema';
+import { auditLog, customers, khataEntries, products, saleItems, sales, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
@@ -86,6 +88,31 @@ const toSale = (s: SaleRow, items: ItemRow[]): Sale => ({
 
 /** Largest subtotal accepted (paise): ₹100 crore, far above a sale, far below 2^53. */
 const MAX_AMOUNT = 1_000_000_000_000;
+
+/**
+ * A cashier's discount as the sale row stores it: itself while within the shop's
+ * `cashier_discount_limit_bp` share of the subtotal (exact integers: discount × 10000 ≤ subtotal × bp),
+ * else NULL, which `sales.discount` NOT NULL refuses. Read in the batch, so the limit the sale meets
+ * is the one in force when it commits.
+ */
+const cashierDiscount = (shopId: string, discount: number, subtotal: number) =>
+  sql`(SELECT ${discount} FROM ${shops}
+    WHERE ${shops.id} = ${shopId} AND ${discount} * 10000 <= ${subtotal} * ${shops.cashierDiscountLimitBp})`;
+
+/** The 403 for a cashier's discount over the limit; the batch decided, this read only words it. */
+async function discountOverLimit(c: C, discount: number, subtotal: number) {
+  const [shop] = await dbOf(c)
+    .select({ bp: shops.cashierDiscountLimitBp })
+    .from(shops)
+    .where(eq(shops.id, authOf(c).shopId));
+  const bp = shop?.bp ?? 0;
+  return new ApiError(403, 'FORBIDDEN', 'This discount is over what a cashier may give; it needs a manager', [
+    {
+      path: 'discount',
+      message: `a cashier may give up to ${bp} bp of the subtotal: ${Math.floor((subtotal * bp) / 10_000)} of ${subtotal}, not ${discount}`,
+    },
+  ]);
+}
 
 /** The new sale, or the stored Response of the first request with this Idempotency-Key. */
 export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRequest): Promise<Sale | Response> {
@@ -168,16 +195,28 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
     createdBy: userId,
   };
 
+  const limited = row.discount > 0 && !hasRole(role, 'manager');
+
   try {
     await db.batch([
       ...recordQueries(db, idem, { status: 201, body: JSON.stringify({ success: true, data: sale }) }),
+      db.insert(sales).values(limited ? { ...row, discount: cashierDiscount(shopId, row.discount, subtotal) } : row),
+      ...(row.discount > 0
+        ? [
+            auditQuery(c, {
+              action: 'sale.discounted',
+              targetType: 'sale',
+              targetId: saleId,
+              details: { discount: row.discount, subtotal, total: row.total, role },
+            }),
+          ]
+        : []),
       ...items.map((i) =>
         db
           .update(products)
           .set({ stock: sql`${products.stock} - ${i.quantity}` })
           .where(inShop(products, shopId, eq(products.id, i.productId), eq(products.active, true))),
       ),
-      db.insert(sales).values(row),
       // One INSERT per line: a multi-row INSERT binds every column of every line in one statement,
       // past D1's 100 parameters at 11 lines.
       ...items.map(({ index: _, ...i }) =>
@@ -198,6 +237,8 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
   } catch (err) {
     const outcome = await outcomeOfConflict(c, db, idem, err);
     if (outcome) return outcome;
+    if (isConstraintViolation(err, 'NOT NULL', 'sales.discount'))
+      throw await discountOverLimit(c, row.discount, subtotal);
     if (isConstraintViolation(err, 'CHECK', 'products_stock_nonneg')) throw await insufficientStock(c, items);
     if (isConstraintViolation(err, 'NOT NULL', 'sale_items.product_id')) throw notFound('Product');
     await ledgerRefusal(c, err, move);

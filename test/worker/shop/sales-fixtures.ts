@@ -30,6 +30,11 @@ export const sell = (s: Session, json: Json, key: string = newKey()) =>
 export const khata = (s: Session, customerId: string, json: Json) =>
   callJson(`/api/v1/customers/${customerId}/khata`, { method: 'POST', token: s.access, json });
 
+/** The shop's `cashier_discount_limit_bp`, set in D1 directly until PATCH /api/v1/shop exists. */
+export async function setCashierDiscountLimit(shopId: string, bp: number) {
+  await env.DB.prepare('UPDATE shops SET cashier_discount_limit_bp = ? WHERE id = ?').bind(bp, shopId).run();
+}
+
 export async function stockOf(productId: string): Promise<number> {
   const row = await env.DB.prepare('SELECT stock FROM products WHERE id = ?')
     .bind(productId)
@@ -48,7 +53,7 @@ export async function writesOf(shopId: string) {
     sale_items: await n('sale_items'),
     khata_entries: await n('khata_entries'),
     idempotency_keys: await n('idempotency_keys'),
-    audit: await n('audit_log', "AND action IN ('sale.voided', 'khata.credit')"),
+    audit: await n('audit_log', "AND action IN ('sale.voided', 'sale.discounted', 'khata.credit')"),
     stock: (await env.DB.prepare('SELECT coalesce(sum(stock), 0) AS n FROM products WHERE shop_id = ?')
       .bind(shopId)
       .first<{ n: number }>())!.n,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
-import { addCustomer, newKey, sell, stockOf, writesOf } from './sales-fixtures';
+import { addCustomer, newKey, sell, setCashierDiscountLimit, stockOf, writesOf } from './sales-fixtures';
 
 const voidSale = (s: Session, id: string) => callJson(`/api/v1/sales/${id}/void`, { method: 'POST', token: s.access });
 
@@ -13,6 +13,7 @@ describe('sales: recording', () => {
     const cashier = await newStaff(owner, 'cashier');
     const ring = await addProduct(owner, { base_price: 1_250_000, stock: 5 });
     const chain = await addProduct(owner, { base_price: 300_000, stock: 2 });
+    await setCashierDiscountLimit(owner.shop.id, 200);
 
     const { res, body } = await sell(cashier, {
       items: [
@@ -177,12 +178,92 @@ describe('sales: recording', () => {
   });
 });
 
+describe('sales: discounts', () => {
+  it('a cashier’s discount over the shop’s limit is 403 FORBIDDEN and writes nothing; at the limit it sells', async () => {
+    const owner = await newShop();
+    const cashier = await newStaff(owner, 'cashier');
+    const p = await addProduct(owner, { base_price: 10_000, stock: 5 });
+    const cust = await addCustomer(owner, { credit_limit: 100_000 });
+    const sale = (discount: number) =>
+      sell(cashier, {
+        customer_id: cust.id,
+        items: [{ product_id: p.id, quantity: 2 }],
+        discount,
+        payment_method: 'khata',
+      });
+    const before = await writesOf(owner.shop.id);
+
+    // The default limit is 0: a cashier gives no discount at all.
+    const none = await sale(1);
+    expect(none.res.status, JSON.stringify(none.body)).toBe(403);
+    expect(none.body.error.code).toBe('FORBIDDEN');
+    expect(none.body.error.details).toEqual([{ path: 'discount', message: expect.stringContaining('0 bp') }]);
+
+    await setCashierDiscountLimit(owner.shop.id, 500); // 5 %: 1000 of a 20,000 subtotal
+    const over = await sale(1001);
+    expect(over.res.status).toBe(403);
+    expect(over.body.error.code).toBe('FORBIDDEN');
+    expect(await writesOf(owner.shop.id)).toEqual(before);
+
+    const atLimit = await sale(1000);
+    expect(atLimit.res.status, JSON.stringify(atLimit.body)).toBe(201);
+    expect(atLimit.body.data).toMatchObject({ subtotal: 20_000, discount: 1000, total: 19_000 });
+    expect(await stockOf(p.id)).toBe(3);
+  });
+
+  it('a manager or owner gives any discount up to the subtotal whatever the cashier limit', async () => {
+    const owner = await newShop();
+    const manager = await newStaff(owner, 'manager');
+    const p = await addProduct(owner, { base_price: 10_000, stock: 5 });
+    for (const [s, discount] of [
+      [manager, 10_000],
+      [owner, 9_999],
+    ] as const) {
+      const { res, body } = await sell(s, {
+        items: [{ product_id: p.id, quantity: 1 }],
+        discount,
+        payment_method: 'cash',
+      });
+      expect(res.status, JSON.stringify(body)).toBe(201);
+      expect(body.data.total).toBe(10_000 - discount);
+    }
+  });
+
+  it('every discounted sale is audited as sale.discounted (in its batch); an undiscounted one is not', async () => {
+    const owner = await newShop();
+    const cashier = await newStaff(owner, 'cashier');
+    const manager = await newStaff(owner, 'manager');
+    await setCashierDiscountLimit(owner.shop.id, 1000);
+    const p = await addProduct(owner, { base_price: 10_000, stock: 5 });
+    const item = [{ product_id: p.id, quantity: 1 }];
+    const byCashier = (await sell(cashier, { items: item, discount: 1000, payment_method: 'cash' })).body.data;
+    const byManager = (await sell(manager, { items: item, discount: 4000, payment_method: 'upi' })).body.data;
+    await sell(cashier, { items: item, payment_method: 'cash' });
+
+    const audit = await callJson('/api/v1/audit?action=sale.discounted', { token: owner.access });
+    expect(audit.body.data).toEqual([
+      expect.objectContaining({
+        actor_id: manager.user.id,
+        target_type: 'sale',
+        target_id: byManager.id,
+        details: { discount: 4000, subtotal: 10_000, total: 6000, role: 'manager' },
+      }),
+      expect.objectContaining({
+        actor_id: cashier.user.id,
+        target_id: byCashier.id,
+        details: { discount: 1000, subtotal: 10_000, total: 9000, role: 'cashier' },
+      }),
+    ]);
+  });
+});
+
 describe('sales: khata', () => {
   it('a khata sale credits the customer’s ledger with the sale id, within the limit', async () => {
     const owner = await newShop();
     const cashier = await newStaff(owner, 'cashier');
     const cust = await addCustomer(owner, { credit_limit: 50_000 });
     const p = await addProduct(owner, { base_price: 20_000, stock: 5 });
+    await setCashierDiscountLimit(owner.shop.id, 250);
     const { res, body } = await sell(cashier, {
       customer_id: cust.id,
       items: [{ product_id: p.id, quantity: 2 }],
