@@ -192,11 +192,11 @@ export const saleRoutes = createRouter()
       summary: 'Void a sale: restore its stock and reverse its khata credit, once',
       description:
         'The khata credit is reversed by a `payment` entry with the sale id and the note "void of sale …". ' +
-        'Audited as `sale.voided`.',
+        'Audited as `sale.voided`. A khata sale whose customer was deleted is not voided (409 CUSTOMER_DELETED).',
       request: { params: idParam },
       responses: {
         200: jsonContent(dataOf(SaleSchema), 'The voided sale'),
-        409: jsonContent(ErrorSchema, 'ALREADY_VOIDED'),
+        409: jsonContent(ErrorSchema, 'ALREADY_VOIDED, or CUSTOMER_DELETED: a khata sale whose customer was deleted'),
       },
     }),
     async (c) => ok(c, await voidSale(c, c.req.valid('param').id), 200),

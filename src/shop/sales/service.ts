@@ -352,12 +352,23 @@ export async function getSale(c: C, id: string): Promise<Sale> {
 }
 
 const alreadyVoided = () => new ApiError(409, 'ALREADY_VOIDED', 'This sale has already been voided');
+const customerDeleted = (customerId: string) =>
+  new ApiError(
+    409,
+    'CUSTOMER_DELETED',
+    'This khata sale’s customer was deleted, so its credit cannot be reversed; the sale was not voided',
+    [{ path: 'customer_id', message: `customer ${customerId} is deleted` }],
+  );
 
 /**
  * Voids a sale once: `status = 'completed'` in the UPDATE decides between concurrent voids. The audit
  * entry, written only when that UPDATE changed the row, is this request's marker (its id is new): the
  * stock restores and the khata reversal that follow copy only when it exists (the technique of
  * auth/sessions), so a losing void writes nothing.
+ *
+ * A khata sale is voided only while its customer is live: the reversal would leave a balance (usually
+ * negative: the shop owes the customer) on a deleted row no list shows. That is 409 CUSTOMER_DELETED,
+ * decided by the same UPDATE, so a deletion racing the void cannot slip between check and write.
  */
 export async function voidSale(c: C, id: string): Promise<Sale> {
   const { shopId, userId } = authOf(c);
@@ -375,7 +386,15 @@ export async function voidSale(c: C, id: string): Promise<Sale> {
     db
       .update(sales)
       .set({ status: 'voided', voidedAt: now, voidedBy: userId })
-      .where(inShop(sales, shopId, eq(sales.id, id), eq(sales.status, 'completed'))),
+      .where(
+        inShop(
+          sales,
+          shopId,
+          eq(sales.id, id),
+          eq(sales.status, 'completed'),
+          reverseKhata ? sql`EXISTS (SELECT 1 FROM ${customers} WHERE ${liveCustomer(shopId, customerId)})` : undefined,
+        ),
+      ),
     auditQueryWhen(
       c,
       {
@@ -423,6 +442,13 @@ export async function voidSale(c: C, id: string): Promise<Sale> {
     // Restocked pieces may be back in stock: the storefront's cache must not keep them sold out.
     bumpCatalogVersion(db, shopId, marker),
   ]);
-  if (guard.meta.changes !== 1) throw alreadyVoided();
+  if (guard.meta.changes !== 1) {
+    // Refused: say why (a read after the fact only chooses the code; the UPDATE decided).
+    const [now] = await db
+      .select({ status: sales.status })
+      .from(sales)
+      .where(inShop(sales, shopId, eq(sales.id, id)));
+    throw reverseKhata && now?.status === 'completed' ? customerDeleted(customerId) : alreadyVoided();
+  }
   return toSale({ ...row, status: 'voided', voidedAt: now, voidedBy: userId }, items);
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
-import { addCustomer, newKey, sell, setCashierDiscountLimit, stockOf, writesOf } from './sales-fixtures';
+import { addCustomer, khata, newKey, sell, setCashierDiscountLimit, stockOf, writesOf } from './sales-fixtures';
 
 const voidSale = (s: Session, id: string) => callJson(`/api/v1/sales/${id}/void`, { method: 'POST', token: s.access });
 
@@ -445,6 +445,29 @@ describe('sales: void', () => {
     expect(list.body.meta.total).toBe(0);
     expect(await stockOf(p.id)).toBe(2);
     expect((await callJson(`/api/v1/sales/${sale.id}`, { token: owner.access })).body.data.status).toBe('completed');
+  });
+
+  it('a khata sale of a customer deleted since is not voided: 409 CUSTOMER_DELETED, nothing written', async () => {
+    const owner = await newShop();
+    const cust = await addCustomer(owner, { credit_limit: 100_000 });
+    const p = await addProduct(owner, { base_price: 10_000, stock: 3 });
+    const sale = (
+      await sell(owner, { customer_id: cust.id, items: [{ product_id: p.id, quantity: 1 }], payment_method: 'khata' })
+    ).body.data;
+    expect((await khata(owner, cust.id, { type: 'payment', amount: 10_000 })).res.status).toBe(201);
+    expect((await call(`/api/v1/customers/${cust.id}`, { method: 'DELETE', token: owner.access })).status).toBe(204);
+    const before = await writesOf(owner.shop.id);
+
+    const refused = await voidSale(owner, sale.id);
+    expect(refused.res.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.error.code).toBe('CUSTOMER_DELETED');
+    expect(await writesOf(owner.shop.id)).toEqual(before);
+    expect(await stockOf(p.id)).toBe(2);
+    expect((await callJson(`/api/v1/sales/${sale.id}`, { token: owner.access })).body.data.status).toBe('completed');
+    const deleted = await env.DB.prepare('SELECT khata_balance AS balance FROM customers WHERE id = ?')
+      .bind(cust.id)
+      .first<{ balance: number }>();
+    expect(deleted!.balance).toBe(0);
   });
 
   it('a cash sale void restores stock (also of a product retired since) without a ledger entry', async () => {
