@@ -40,6 +40,7 @@ export const toUser = (u: typeof users.$inferSelect): z.infer<typeof UserSchema>
   created_at: u.createdAt,
 });
 
+// Only the fields it shows: the shop's settings columns are not part of a session's shop.
 export const toShop = (
   s: Pick<typeof shops.$inferSelect, 'id' | 'name' | 'slug' | 'status' | 'createdAt'>,
 ): z.infer<typeof ShopSchema> => ({

@@ -68,7 +68,9 @@ export const shops = sqliteTable('shops', {
   buyerDetailsThresholdPaise: integer('buyer_details_threshold_paise').notNull().default(5_000_000),
   usdInrPaise: integer('usd_inr_paise').notNull().default(8400),
   stoneMarkupBp: integer('stone_markup_bp').notNull().default(0),
-  // cashier_discount_limit_bp: added by its own migration (the discount work), alongside these.
+  // Basis points of a sale's subtotal a cashier may give as its discount; more needs manager+.
+  // 0 (the default, also for shops that existed before the setting): a cashier gives no discount.
+  cashierDiscountLimitBp: integer('cashier_discount_limit_bp').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

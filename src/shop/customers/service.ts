@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { authOf } from '../../auth/caller';
 import { hasRole } from '../../auth/guard';
 import { dbOf } from '../../db/client';
+import { likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { customers } from '../../db/schema';
 import { inShop } from '../../db/scope';
@@ -12,7 +13,6 @@ import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
-import { likeContains } from '../products/service';
 import {
   type CreateCustomerInput,
   type Customer,
@@ -53,9 +53,7 @@ export async function listCustomers(c: C, o: { q?: string; page: number; limit: 
     shopId(c),
     isNull(customers.deletedAt),
     // Parenthesised: and() does not wrap raw SQL, and an OR left bare would escape the shop scope.
-    o.q
-      ? sql`(lower(${customers.name}) LIKE lower(${likeContains(o.q)}) ESCAPE '\\' OR ${customers.phone} LIKE ${likeContains(o.q)} ESCAPE '\\')`
-      : undefined,
+    o.q ? sql`(${likeContains(customers.name, o.q)} OR ${likeContains(customers.phone, o.q)})` : undefined,
   );
   const [rows, [total]] = await db.batch([
     db

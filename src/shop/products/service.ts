@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
+import { likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
@@ -31,9 +32,6 @@ export interface ProductListOptions extends ProductFilter {
   limit: number;
 }
 
-/** `%`, `_` and the escape itself match literally in a LIKE ... ESCAPE '\' pattern. */
-export const likeContains = (s: string) => `%${s.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 const SORTS: Record<ProductSort, SQL[]> = {
   name: [asc(products.name), asc(products.id)],
   '-name': [desc(products.name), desc(products.id)],
@@ -51,8 +49,7 @@ export function productListWhere(shopId: string, f: ProductFilter): SQL {
     f.include_inactive ? undefined : eq(products.active, true),
     f.category ? eq(products.category, f.category) : undefined,
     f.metal ? eq(products.metal, f.metal) : undefined,
-    // lower() on both sides: LIKE is ASCII-only case-insensitive, this is explicit about it.
-    f.q ? sql`(lower(${products.name}) LIKE lower(${likeContains(f.q)}) ESCAPE '\\')` : undefined,
+    f.q ? likeContains(products.name, f.q) : undefined,
     f.min_price !== undefined ? gte(products.basePrice, f.min_price) : undefined,
     f.max_price !== undefined ? lte(products.basePrice, f.max_price) : undefined,
     f.in_stock === true ? gt(products.stock, 0) : f.in_stock === false ? eq(products.stock, 0) : undefined,

@@ -50,7 +50,10 @@ const settings = {
   buyer_details_threshold_paise: paise('Taxable value from which an unregistered buyer’s details are printed'),
   usd_inr_paise: money.min(1).openapi({ description: 'Rupees per US dollar, in paise (diamond model prices)' }),
   stone_markup_bp: bp(100_000, 'Markup over the diamond model’s price'),
-  // cashier_discount_limit_bp: its field joins here with the column (the discount work).
+  cashier_discount_limit_bp: bp(
+    10_000,
+    'Share of a sale’s subtotal a cashier may give as discount; more needs manager+',
+  ),
 };
 
 export const ShopProfileSchema = z
@@ -79,7 +82,7 @@ export const ShopProfileSchema = z
     buyer_details_threshold_paise: z.number().int(),
     usd_inr_paise: z.number().int(),
     stone_markup_bp: z.number().int(),
-    // cashier_discount_limit_bp: with its column (the discount work); toShopProfile maps it.
+    cashier_discount_limit_bp: z.number().int(),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -117,6 +120,7 @@ export const toShopProfile = (r: ShopRow): ShopProfile => ({
   buyer_details_threshold_paise: r.buyerDetailsThresholdPaise,
   usd_inr_paise: r.usdInrPaise,
   stone_markup_bp: r.stoneMarkupBp,
+  cashier_discount_limit_bp: r.cashierDiscountLimitBp,
   created_at: r.createdAt,
   updated_at: r.updatedAt,
 });

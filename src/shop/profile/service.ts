@@ -33,7 +33,7 @@ const COLUMNS = {
   buyer_details_threshold_paise: 'buyerDetailsThresholdPaise',
   usd_inr_paise: 'usdInrPaise',
   stone_markup_bp: 'stoneMarkupBp',
-  // cashier_discount_limit_bp: 'cashierDiscountLimitBp' joins with its column (the discount work).
+  cashier_discount_limit_bp: 'cashierDiscountLimitBp',
 } as const satisfies Record<keyof UpdateShopProfileInput, keyof ShopRow>;
 
 const ATTEMPTS = 3;

@@ -120,7 +120,8 @@ export const saleRoutes = createRouter()
       summary: 'Record a sale (idempotent)',
       description:
         'One atomic step: stock decrements, the sale and its lines and, for `khata`, the ledger credit under ' +
-        'the credit limit; any refusal writes nothing. A retry with the same `Idempotency-Key` and body gets ' +
+        'the credit limit; any refusal writes nothing. A cashier may give a `discount` of at most the shop’s ' +
+        '`cashier_discount_limit_bp` of the subtotal (default 0); every discount is audited as `sale.discounted`. A retry with the same `Idempotency-Key` and body gets ' +
         'the first response with `Idempotent-Replayed: true`; another body is 422 IDEMPOTENCY_KEY_REUSED. ' +
         'Refused requests are not stored, so their key may be retried.',
       request: { headers: IdempotencyHeader, ...jsonBody(CreateSale) },
@@ -129,7 +130,10 @@ export const saleRoutes = createRouter()
           ...jsonContent(dataOf(SaleSchema), 'The sale (or, replayed, the first response)'),
           headers: { 'Idempotent-Replayed': { schema: { type: 'string' }, description: '`true` on a replay' } },
         },
-        403: jsonContent(ErrorSchema, 'unit_price sent by a cashier'),
+        403: jsonContent(
+          ErrorSchema,
+          'FORBIDDEN: unit_price sent by a cashier, or a cashier’s discount over the shop’s cashier_discount_limit_bp',
+        ),
         409: jsonContent(ErrorSchema, 'INSUFFICIENT_STOCK, or IDEMPOTENCY_KEY_IN_FLIGHT (retry)'),
         422: jsonContent(ErrorSchema, 'INVALID_DISCOUNT, CREDIT_LIMIT_EXCEEDED or IDEMPOTENCY_KEY_REUSED'),
       },
@@ -188,11 +192,11 @@ export const saleRoutes = createRouter()
       summary: 'Void a sale: restore its stock and reverse its khata credit, once',
       description:
         'The khata credit is reversed by a `payment` entry with the sale id and the note "void of sale …". ' +
-        'Audited as `sale.voided`.',
+        'Audited as `sale.voided`. A khata sale whose customer was deleted is not voided (409 CUSTOMER_DELETED).',
       request: { params: idParam },
       responses: {
         200: jsonContent(dataOf(SaleSchema), 'The voided sale'),
-        409: jsonContent(ErrorSchema, 'ALREADY_VOIDED'),
+        409: jsonContent(ErrorSchema, 'ALREADY_VOIDED, or CUSTOMER_DELETED: a khata sale whose customer was deleted'),
       },
     }),
     async (c) => ok(c, await voidSale(c, c.req.valid('param').id), 200),

@@ -2,23 +2,26 @@
 // fails — rolling the whole batch back — when its rule does not hold, so a refused sale writes
 // nothing (no stock change, sale, lines, ledger entry, idempotency record):
 //   1. the Idempotency-Key record (idempotency.ts): its primary key refuses a second claim;
-//   2. per line, `stock = stock - q` for the shop's active product: the products CHECK (stock >= 0)
+//   2. the sale row: a cashier's discount is read back through the shop's cashier_discount_limit_bp
+//      and is NULL (refused by NOT NULL) when over it; any discount's audit entry follows it;
+//   3. per line, `stock = stock - q` for the shop's active product: the products CHECK (stock >= 0)
 //      refuses an oversell, so concurrent sales can never take the same unit twice;
-//   3. the sale row, then its lines, whose product_id is read back as "this shop's active product"
-//      and is NULL (refused by NOT NULL) if the product went inactive or away since it was priced;
-//   4. for khata: the ledger entry and balance (khata/service), whose NOT NULL balance_after refuses
+//   4. the lines, whose product_id is read back as "this shop's active product" and is NULL
+//      (refused by NOT NULL) if the product went inactive or away since it was priced;
+//   5. for khata: the ledger entry and balance (khata/service), whose NOT NULL balance_after refuses
 //      a credit over the customer's limit.
 // SQLite's RAISE() only works in triggers, so constraint failures are the guards; their messages name
 // the constraint, which maps each one to its error code deterministically. Reads before the batch only
 // price the sale and give early 404s; reads after a refusal only choose the error's details.
-import { and, count, desc, eq, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { auditQueryWhen } from '../../audit/record';
+import { auditQuery, auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { hasRole } from '../../auth/guard';
 import { dbOf } from '../../db/client';
+import { inList } from '../../db/conditions';
 import { isConstraintViolation } from '../../db/errors';
-import { auditLog, customers, khataEntries, products, saleItems, sales } from '../../db/schema';
+import { auditLog, customers, khataEntries, products, saleItems, sales, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
@@ -86,6 +89,31 @@ const toSale = (s: SaleRow, items: ItemRow[]): Sale => ({
 /** Largest subtotal accepted (paise): ₹100 crore, far above a sale, far below 2^53. */
 const MAX_AMOUNT = 1_000_000_000_000;
 
+/**
+ * A cashier's discount as the sale row stores it: itself while within the shop's
+ * `cashier_discount_limit_bp` share of the subtotal (exact integers: discount × 10000 ≤ subtotal × bp),
+ * else NULL, which `sales.discount` NOT NULL refuses. Read in the batch, so the limit the sale meets
+ * is the one in force when it commits.
+ */
+const cashierDiscount = (shopId: string, discount: number, subtotal: number) =>
+  sql`(SELECT ${discount} FROM ${shops}
+    WHERE ${shops.id} = ${shopId} AND ${discount} * 10000 <= ${subtotal} * ${shops.cashierDiscountLimitBp})`;
+
+/** The 403 for a cashier's discount over the limit; the batch decided, this read only words it. */
+async function discountOverLimit(c: C, discount: number, subtotal: number) {
+  const [shop] = await dbOf(c)
+    .select({ bp: shops.cashierDiscountLimitBp })
+    .from(shops)
+    .where(eq(shops.id, authOf(c).shopId));
+  const bp = shop?.bp ?? 0;
+  return new ApiError(403, 'FORBIDDEN', 'This discount is over what a cashier may give; it needs a manager', [
+    {
+      path: 'discount',
+      message: `a cashier may give up to ${bp} bp of the subtotal: ${Math.floor((subtotal * bp) / 10_000)} of ${subtotal}, not ${discount}`,
+    },
+  ]);
+}
+
 /** The new sale, or the stored Response of the first request with this Idempotency-Key. */
 export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRequest): Promise<Sale | Response> {
   const { shopId, userId, role } = authOf(c);
@@ -102,7 +130,7 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
     db
       .select({ id: products.id, basePrice: products.basePrice, active: products.active })
       .from(products)
-      .where(inShop(products, shopId, inArray(products.id, ids))),
+      .where(inShop(products, shopId, inList(products.id, ids))),
     db
       .select({ id: customers.id })
       .from(customers)
@@ -168,42 +196,50 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
     createdBy: userId,
   };
 
+  const limited = row.discount > 0 && !hasRole(role, 'manager');
+
   try {
     await db.batch([
       ...recordQueries(db, idem, { status: 201, body: JSON.stringify({ success: true, data: sale }) }),
+      db.insert(sales).values(limited ? { ...row, discount: cashierDiscount(shopId, row.discount, subtotal) } : row),
+      ...(row.discount > 0
+        ? [
+            auditQuery(c, {
+              action: 'sale.discounted',
+              targetType: 'sale',
+              targetId: saleId,
+              details: { discount: row.discount, subtotal, total: row.total, role },
+            }),
+          ]
+        : []),
       ...items.map((i) =>
         db
           .update(products)
           .set({ stock: sql`${products.stock} - ${i.quantity}` })
           .where(inShop(products, shopId, eq(products.id, i.productId), eq(products.active, true))),
       ),
-      db.insert(sales).values(row),
-      db.insert(saleItems).values(
-        items.map(({ index: _, ...i }) => ({
+      // One INSERT per line: a multi-row INSERT binds every column of every line in one statement,
+      // past D1's 100 parameters at 11 lines.
+      ...items.map(({ index: _, ...i }) =>
+        db.insert(saleItems).values({
           ...i,
           productId: sql`(SELECT ${products.id} FROM ${products}
             WHERE ${inShop(products, shopId, eq(products.id, i.productId), eq(products.active, true))})`,
-        })),
+        }),
       ),
       ...(onKhata ? ledgerQueries(db, move).queries : []),
       // The storefront shows in_stock: a piece sold out must not stay on sale in its cache.
       bumpCatalogVersion(
         db,
         shopId,
-        sql`EXISTS (SELECT 1 FROM ${products} WHERE ${inShop(
-          products,
-          shopId,
-          inArray(
-            products.id,
-            items.map((i) => i.productId),
-          ),
-          eq(products.stock, 0),
-        )})`,
+        sql`EXISTS (SELECT 1 FROM ${products} WHERE ${inShop(products, shopId, inList(products.id, ids), eq(products.stock, 0))})`,
       ),
     ]);
   } catch (err) {
     const outcome = await outcomeOfConflict(c, db, idem, err);
     if (outcome) return outcome;
+    if (isConstraintViolation(err, 'NOT NULL', 'sales.discount'))
+      throw await discountOverLimit(c, row.discount, subtotal);
     if (isConstraintViolation(err, 'CHECK', 'products_stock_nonneg')) throw await insufficientStock(c, items);
     if (isConstraintViolation(err, 'NOT NULL', 'sale_items.product_id')) throw notFound('Product');
     await ledgerRefusal(c, err, move);
@@ -220,7 +256,7 @@ async function insufficientStock(c: C, items: (ItemRow & { index: number })[]) {
       inShop(
         products,
         authOf(c).shopId,
-        inArray(
+        inList(
           products.id,
           items.map((i) => i.productId),
         ),
@@ -253,8 +289,8 @@ async function itemsOf(c: C, saleIds: string[]) {
   const rows = await dbOf(c)
     .select()
     .from(saleItems)
-    .where(inShop(saleItems, authOf(c).shopId, inArray(saleItems.saleId, saleIds)))
-    // Lines in the order they were sent (one INSERT, so rowid follows the request).
+    .where(inShop(saleItems, authOf(c).shopId, inList(saleItems.saleId, saleIds)))
+    // Lines in the order they were sent (inserted in that order, so rowid follows the request).
     .orderBy(sql`rowid`);
   const bySale = new Map<string, ItemRow[]>();
   for (const r of rows) bySale.set(r.saleId, [...(bySale.get(r.saleId) ?? []), r]);
@@ -317,12 +353,23 @@ export async function getSale(c: C, id: string): Promise<Sale> {
 }
 
 const alreadyVoided = () => new ApiError(409, 'ALREADY_VOIDED', 'This sale has already been voided');
+const customerDeleted = (customerId: string) =>
+  new ApiError(
+    409,
+    'CUSTOMER_DELETED',
+    'This khata sale’s customer was deleted, so its credit cannot be reversed; the sale was not voided',
+    [{ path: 'customer_id', message: `customer ${customerId} is deleted` }],
+  );
 
 /**
  * Voids a sale once: `status = 'completed'` in the UPDATE decides between concurrent voids. The audit
  * entry, written only when that UPDATE changed the row, is this request's marker (its id is new): the
  * stock restores and the khata reversal that follow copy only when it exists (the technique of
  * auth/sessions), so a losing void writes nothing.
+ *
+ * A khata sale is voided only while its customer is live: the reversal would leave a balance (usually
+ * negative: the shop owes the customer) on a deleted row no list shows. That is 409 CUSTOMER_DELETED,
+ * decided by the same UPDATE, so a deletion racing the void cannot slip between check and write.
  */
 export async function voidSale(c: C, id: string): Promise<Sale> {
   const { shopId, userId } = authOf(c);
@@ -340,7 +387,15 @@ export async function voidSale(c: C, id: string): Promise<Sale> {
     db
       .update(sales)
       .set({ status: 'voided', voidedAt: now, voidedBy: userId })
-      .where(inShop(sales, shopId, eq(sales.id, id), eq(sales.status, 'completed'))),
+      .where(
+        inShop(
+          sales,
+          shopId,
+          eq(sales.id, id),
+          eq(sales.status, 'completed'),
+          reverseKhata ? sql`EXISTS (SELECT 1 FROM ${customers} WHERE ${liveCustomer(shopId, customerId)})` : undefined,
+        ),
+      ),
     auditQueryWhen(
       c,
       {
@@ -390,6 +445,13 @@ export async function voidSale(c: C, id: string): Promise<Sale> {
     // Restocked pieces may be back in stock: the storefront's cache must not keep them sold out.
     bumpCatalogVersion(db, shopId, marker),
   ]);
-  if (guard.meta.changes !== 1) throw alreadyVoided();
+  if (guard.meta.changes !== 1) {
+    // Refused: say why (a read after the fact only chooses the code; the UPDATE decided).
+    const [now] = await db
+      .select({ status: sales.status })
+      .from(sales)
+      .where(inShop(sales, shopId, eq(sales.id, id)));
+    throw reverseKhata && now?.status === 'completed' ? customerDeleted(customerId) : alreadyVoided();
+  }
   return toSale({ ...row, status: 'voided', voidedAt: now, voidedBy: userId }, items);
 }

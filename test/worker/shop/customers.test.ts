@@ -62,6 +62,23 @@ describe('customers', () => {
     expect(wildcard.body.meta.total).toBe(0);
   });
 
+  it('a search longer than D1’s 50-byte LIKE pattern finds the customer by name or phone', async () => {
+    const owner = await newShop();
+    // 25 characters, 73 bytes of UTF-8: a LIKE pattern of 50 bytes was a 500 (17 letters were enough).
+    const name = 'रमेशकुमारशर्मा सुनीतादेवी';
+    const wanted = await addCustomer(owner, { name });
+    await addCustomer(owner, { name: 'रमेशकुमारशर्मा सुनीता' });
+    const ids = async (q: string) => {
+      const { res, body } = await callJson(`/api/v1/customers?q=${encodeURIComponent(q)}`, { token: owner.access });
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      return body.data.map((x: Json) => x.id);
+    };
+    expect(new TextEncoder().encode(name).length).toBeGreaterThanOrEqual(60);
+    expect(await ids(name)).toEqual([wanted.id]);
+    expect(await ids(`RAMESH-${'x'.repeat(60)}`)).toEqual([]);
+    expect(await ids(wanted.phone.slice(1))).toEqual([wanted.id]);
+  });
+
   it('validates: E.164 phone, strict body, limit over 100', async () => {
     const owner = await newShop();
     for (const json of [

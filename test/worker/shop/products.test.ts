@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
 import { productListQueries } from '../../../src/shop/products/service';
-import { newShop, newStaff, type Session, unique } from '../fixtures';
+import { newShop, newStaff, randomIp, type Session, unique } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { addProduct, productBody } from './catalog-fixtures';
 
@@ -235,6 +235,42 @@ describe('catalog: errors', () => {
 
   it('requires a token', async () => {
     expect((await call('/api/v1/products')).status).toBe(401);
+  });
+});
+
+describe('catalog: search beyond D1’s 50-byte LIKE pattern', () => {
+  // 100 Devanagari letters are 300 bytes of UTF-8: six times what D1 takes as a LIKE pattern.
+  const devanagari = (last: string) => `${'कंगनहारझुमका'.repeat(9).slice(0, 99)}${last}`;
+
+  it('a 100-character Devanagari name is found by its full name on the catalog and the storefront', async () => {
+    const owner = await newShop();
+    const wanted = await addProduct(owner, { name: devanagari('न') });
+    await addProduct(owner, { name: devanagari('र') });
+    expect(wanted.name).toHaveLength(100);
+    const q = `q=${encodeURIComponent(wanted.name)}`;
+
+    const catalog = await callJson(`/api/v1/products?${q}`, { token: owner.access });
+    expect(catalog.res.status, JSON.stringify(catalog.body)).toBe(200);
+    expect(catalog.body.data.map((p: Json) => p.id)).toEqual([wanted.id]);
+    const storefront = await callJson(`/api/v1/storefront/${owner.shop.slug}/products?${q}`, {
+      headers: { 'CF-Connecting-IP': randomIp() },
+    });
+    expect(storefront.res.status, JSON.stringify(storefront.body)).toBe(200);
+    expect(storefront.body.data.map((p: Json) => p.id)).toEqual([wanted.id]);
+  });
+
+  it('a long ASCII search still ignores case and takes % and _ literally', async () => {
+    const owner = await newShop();
+    const name = 'Antique Temple Necklace 22K with Kundan_Polki 100% handmade';
+    const wanted = await addProduct(owner, { name });
+    await addProduct(owner, { name: name.replace('_', ' ').replace('100%', '1000') });
+    const ids = async (q: string) =>
+      (await callJson(`/api/v1/products?q=${encodeURIComponent(q)}`, { token: owner.access })).body.data.map(
+        (p: Json) => p.id,
+      );
+    expect(new TextEncoder().encode(name).length).toBeGreaterThan(50);
+    expect(await ids(name.toUpperCase())).toEqual([wanted.id]);
+    expect(await ids(name.toLowerCase().slice(8))).toEqual([wanted.id]);
   });
 });
 

@@ -26,6 +26,7 @@ const DEFAULTS = {
   buyer_details_threshold_paise: 5_000_000,
   usd_inr_paise: 8400,
   stone_markup_bp: 0,
+  cashier_discount_limit_bp: 0,
 };
 
 /** The shop row as D1 holds it, to show a refusal changed nothing. */
@@ -70,6 +71,7 @@ describe('shop profile', () => {
       buyer_details_threshold_paise: 4_000_000,
       usd_inr_paise: 8_550,
       stone_markup_bp: 1_500,
+      cashier_discount_limit_bp: 250,
     };
     const patched = await patchShop(owner, change);
     expect(patched.res.status, JSON.stringify(patched.body)).toBe(200);
@@ -163,7 +165,7 @@ describe('shop profile', () => {
       { legal_name: '<i></i>' },
       { address: null },
       { name: 'Renamed' },
-      { cashier_discount_limit_bp: 100 },
+      { cashier_discount_limit_bp: 10_001 },
     ]) {
       const { res, body } = await patchShop(owner, json);
       expect(res.status, JSON.stringify(json)).toBe(400);

@@ -30,6 +30,17 @@ export const sell = (s: Session, json: Json, key: string = newKey()) =>
 export const khata = (s: Session, customerId: string, json: Json) =>
   callJson(`/api/v1/customers/${customerId}/khata`, { method: 'POST', token: s.access, json });
 
+/** The shop's `cashier_discount_limit_bp`, set in D1 directly until PATCH /api/v1/shop exists. */
+/** The owner sets the shop's cashier discount limit (PATCH /shop). */
+export async function setCashierDiscountLimit(owner: Session, bp: number) {
+  const { res, body } = await callJson('/api/v1/shop', {
+    method: 'PATCH',
+    token: owner.access,
+    json: { cashier_discount_limit_bp: bp },
+  });
+  expect(res.status, JSON.stringify(body)).toBe(200);
+}
+
 export async function stockOf(productId: string): Promise<number> {
   const row = await env.DB.prepare('SELECT stock FROM products WHERE id = ?')
     .bind(productId)
@@ -48,7 +59,7 @@ export async function writesOf(shopId: string) {
     sale_items: await n('sale_items'),
     khata_entries: await n('khata_entries'),
     idempotency_keys: await n('idempotency_keys'),
-    audit: await n('audit_log', "AND action IN ('sale.voided', 'khata.credit')"),
+    audit: await n('audit_log', "AND action IN ('sale.voided', 'sale.discounted', 'khata.credit')"),
     stock: (await env.DB.prepare('SELECT coalesce(sum(stock), 0) AS n FROM products WHERE shop_id = ?')
       .bind(shopId)
       .first<{ n: number }>())!.n,

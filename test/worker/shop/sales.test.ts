@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
-import { addCustomer, newKey, sell, stockOf, writesOf } from './sales-fixtures';
+import { addCustomer, khata, newKey, sell, setCashierDiscountLimit, stockOf, writesOf } from './sales-fixtures';
 
 const voidSale = (s: Session, id: string) => callJson(`/api/v1/sales/${id}/void`, { method: 'POST', token: s.access });
 
@@ -13,6 +13,7 @@ describe('sales: recording', () => {
     const cashier = await newStaff(owner, 'cashier');
     const ring = await addProduct(owner, { base_price: 1_250_000, stock: 5 });
     const chain = await addProduct(owner, { base_price: 300_000, stock: 2 });
+    await setCashierDiscountLimit(owner, 200);
 
     const { res, body } = await sell(cashier, {
       items: [
@@ -177,12 +178,92 @@ describe('sales: recording', () => {
   });
 });
 
+describe('sales: discounts', () => {
+  it('a cashier’s discount over the shop’s limit is 403 FORBIDDEN and writes nothing; at the limit it sells', async () => {
+    const owner = await newShop();
+    const cashier = await newStaff(owner, 'cashier');
+    const p = await addProduct(owner, { base_price: 10_000, stock: 5 });
+    const cust = await addCustomer(owner, { credit_limit: 100_000 });
+    const sale = (discount: number) =>
+      sell(cashier, {
+        customer_id: cust.id,
+        items: [{ product_id: p.id, quantity: 2 }],
+        discount,
+        payment_method: 'khata',
+      });
+    const before = await writesOf(owner.shop.id);
+
+    // The default limit is 0: a cashier gives no discount at all.
+    const none = await sale(1);
+    expect(none.res.status, JSON.stringify(none.body)).toBe(403);
+    expect(none.body.error.code).toBe('FORBIDDEN');
+    expect(none.body.error.details).toEqual([{ path: 'discount', message: expect.stringContaining('0 bp') }]);
+
+    await setCashierDiscountLimit(owner, 500); // 5 %: 1000 of a 20,000 subtotal
+    const over = await sale(1001);
+    expect(over.res.status).toBe(403);
+    expect(over.body.error.code).toBe('FORBIDDEN');
+    expect(await writesOf(owner.shop.id)).toEqual(before);
+
+    const atLimit = await sale(1000);
+    expect(atLimit.res.status, JSON.stringify(atLimit.body)).toBe(201);
+    expect(atLimit.body.data).toMatchObject({ subtotal: 20_000, discount: 1000, total: 19_000 });
+    expect(await stockOf(p.id)).toBe(3);
+  });
+
+  it('a manager or owner gives any discount up to the subtotal whatever the cashier limit', async () => {
+    const owner = await newShop();
+    const manager = await newStaff(owner, 'manager');
+    const p = await addProduct(owner, { base_price: 10_000, stock: 5 });
+    for (const [s, discount] of [
+      [manager, 10_000],
+      [owner, 9_999],
+    ] as const) {
+      const { res, body } = await sell(s, {
+        items: [{ product_id: p.id, quantity: 1 }],
+        discount,
+        payment_method: 'cash',
+      });
+      expect(res.status, JSON.stringify(body)).toBe(201);
+      expect(body.data.total).toBe(10_000 - discount);
+    }
+  });
+
+  it('every discounted sale is audited as sale.discounted (in its batch); an undiscounted one is not', async () => {
+    const owner = await newShop();
+    const cashier = await newStaff(owner, 'cashier');
+    const manager = await newStaff(owner, 'manager');
+    await setCashierDiscountLimit(owner, 1000);
+    const p = await addProduct(owner, { base_price: 10_000, stock: 5 });
+    const item = [{ product_id: p.id, quantity: 1 }];
+    const byCashier = (await sell(cashier, { items: item, discount: 1000, payment_method: 'cash' })).body.data;
+    const byManager = (await sell(manager, { items: item, discount: 4000, payment_method: 'upi' })).body.data;
+    await sell(cashier, { items: item, payment_method: 'cash' });
+
+    const audit = await callJson('/api/v1/audit?action=sale.discounted', { token: owner.access });
+    expect(audit.body.data).toEqual([
+      expect.objectContaining({
+        actor_id: manager.user.id,
+        target_type: 'sale',
+        target_id: byManager.id,
+        details: { discount: 4000, subtotal: 10_000, total: 6000, role: 'manager' },
+      }),
+      expect.objectContaining({
+        actor_id: cashier.user.id,
+        target_id: byCashier.id,
+        details: { discount: 1000, subtotal: 10_000, total: 9000, role: 'cashier' },
+      }),
+    ]);
+  });
+});
+
 describe('sales: khata', () => {
   it('a khata sale credits the customer’s ledger with the sale id, within the limit', async () => {
     const owner = await newShop();
     const cashier = await newStaff(owner, 'cashier');
     const cust = await addCustomer(owner, { credit_limit: 50_000 });
     const p = await addProduct(owner, { base_price: 20_000, stock: 5 });
+    await setCashierDiscountLimit(owner, 250);
     const { res, body } = await sell(cashier, {
       customer_id: cust.id,
       items: [{ product_id: p.id, quantity: 2 }],
@@ -369,6 +450,29 @@ describe('sales: void', () => {
     expect((await callJson(`/api/v1/sales/${sale.id}`, { token: owner.access })).body.data.status).toBe('completed');
   });
 
+  it('a khata sale of a customer deleted since is not voided: 409 CUSTOMER_DELETED, nothing written', async () => {
+    const owner = await newShop();
+    const cust = await addCustomer(owner, { credit_limit: 100_000 });
+    const p = await addProduct(owner, { base_price: 10_000, stock: 3 });
+    const sale = (
+      await sell(owner, { customer_id: cust.id, items: [{ product_id: p.id, quantity: 1 }], payment_method: 'khata' })
+    ).body.data;
+    expect((await khata(owner, cust.id, { type: 'payment', amount: 10_000 })).res.status).toBe(201);
+    expect((await call(`/api/v1/customers/${cust.id}`, { method: 'DELETE', token: owner.access })).status).toBe(204);
+    const before = await writesOf(owner.shop.id);
+
+    const refused = await voidSale(owner, sale.id);
+    expect(refused.res.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.error.code).toBe('CUSTOMER_DELETED');
+    expect(await writesOf(owner.shop.id)).toEqual(before);
+    expect(await stockOf(p.id)).toBe(2);
+    expect((await callJson(`/api/v1/sales/${sale.id}`, { token: owner.access })).body.data.status).toBe('completed');
+    const deleted = await env.DB.prepare('SELECT khata_balance AS balance FROM customers WHERE id = ?')
+      .bind(cust.id)
+      .first<{ balance: number }>();
+    expect(deleted!.balance).toBe(0);
+  });
+
   it('a cash sale void restores stock (also of a product retired since) without a ledger entry', async () => {
     const owner = await newShop();
     const p = await addProduct(owner, { stock: 2 });
@@ -379,6 +483,93 @@ describe('sales: void', () => {
     expect((await voidSale(owner, sale.id)).res.status).toBe(200);
     expect(await stockOf(p.id)).toBe(2);
     expect((await writesOf(owner.shop.id)).khata_entries).toBe(0);
+  });
+});
+
+/**
+ * env.DB for a call's `env` that notes the most parameters any one statement binds, sessions included.
+ * D1 refuses a statement over 100 (https://developers.cloudflare.com/d1/platform/limits/).
+ */
+function paramWatchingDb(seen: { max: number }): D1Database {
+  const watch = <T extends object>(db: T): T =>
+    new Proxy(db, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop);
+        if (typeof value !== 'function') return value;
+        if (prop === 'withSession') return (start: string) => watch(value.call(target, start));
+        if (prop !== 'prepare') return value.bind(target);
+        return (query: string) => {
+          const stmt: D1PreparedStatement = value.call(target, query);
+          const bind = stmt.bind.bind(stmt);
+          return Object.assign(stmt, {
+            bind: (...params: unknown[]) => {
+              seen.max = Math.max(seen.max, params.length);
+              return bind(...params);
+            },
+          });
+        };
+      },
+    });
+  return watch(env.DB);
+}
+
+// Fifty products or a hundred sales through the API can take past vitest's default 5 s on a loaded machine.
+describe('sales: as many lines and sales as the contract allows', { timeout: 120_000 }, () => {
+  it('a 50-line sale sells every line and its void restores every line', async () => {
+    const owner = await newShop();
+    const products = await Promise.all(Array.from({ length: 50 }, (_, i) => addProduct(owner, { stock: 5 + i })));
+    const items = products.map((p, i) => ({ product_id: p.id, quantity: 1 + (i % 3) }));
+
+    const { res, body } = await sell(owner, { items, payment_method: 'cash' });
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect(body.data.items.map((i: Json) => i.product_id)).toEqual(products.map((p) => p.id));
+    const sold = await Promise.all(products.map((p) => stockOf(p.id)));
+    expect(sold).toEqual(products.map((_, i) => 5 + i - (1 + (i % 3))));
+    const read = await callJson(`/api/v1/sales/${body.data.id}`, { token: owner.access });
+    expect(read.body.data).toEqual(body.data);
+
+    expect((await voidSale(owner, body.data.id)).res.status).toBe(200);
+    expect(await Promise.all(products.map((p) => stockOf(p.id)))).toEqual(products.map((_, i) => 5 + i));
+  });
+
+  it('a page of 100 sales reads every sale’s lines', async () => {
+    const owner = await newShop();
+    const p = await addProduct(owner, { stock: 100 });
+    const sales = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        sell(owner, { items: [{ product_id: p.id, quantity: 1 }], payment_method: 'cash' }),
+      ),
+    );
+    expect(sales.map((s) => s.res.status)).toEqual(Array(100).fill(201));
+    const { res, body } = await callJson('/api/v1/sales?limit=100', { token: owner.access });
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.data).toHaveLength(100);
+    expect(body.data.every((s: Json) => s.items.length === 1 && s.items[0].product_id === p.id)).toBe(true);
+  });
+
+  it('no statement binds more parameters for 50 lines than for 1 (the bound does not grow with input)', async () => {
+    const owner = await newShop();
+    const cust = await addCustomer(owner, { credit_limit: 1_000_000_000 });
+    const products = await Promise.all(Array.from({ length: 50 }, () => addProduct(owner, { base_price: 100 })));
+    const mostParams = async (lines: number) => {
+      const seen = { max: 0 };
+      const watched = { env: { DB: paramWatchingDb(seen) }, token: owner.access };
+      const items = products.slice(0, lines).map((p) => ({ product_id: p.id, quantity: 1 }));
+      const sale = await callJson('/api/v1/sales', {
+        ...watched,
+        method: 'POST',
+        headers: { 'Idempotency-Key': newKey() },
+        json: { customer_id: cust.id, items, payment_method: 'khata' },
+      });
+      expect(sale.res.status, JSON.stringify(sale.body)).toBe(201);
+      expect((await call(`/api/v1/sales?limit=100`, watched)).status).toBe(200);
+      expect((await call(`/api/v1/sales/${sale.body.data.id}/void`, { ...watched, method: 'POST' })).status).toBe(200);
+      return seen.max;
+    };
+    const one = await mostParams(1);
+    expect(one).toBeGreaterThan(0);
+    expect(await mostParams(50)).toBe(one);
+    expect(one).toBeLessThanOrEqual(100);
   });
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE `shops` ADD `cashier_discount_limit_bp` integer DEFAULT 0 NOT NULL;
