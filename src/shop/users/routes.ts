@@ -31,6 +31,7 @@ export const userRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/',
+      operationId: 'listUsers',
       tags,
       ...ownerOnly,
       summary: 'List the shop’s users',
@@ -46,6 +47,8 @@ export const userRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/',
+      operationId: 'createUser',
+      errors: ['WEAK_PASSWORD', 'EMAIL_TAKEN'],
       tags,
       ...ownerOnly,
       summary: 'Add a user to the shop',
@@ -58,6 +61,8 @@ export const userRoutes = createRouter()
     defineRoute({
       method: 'patch',
       path: '/{id}',
+      operationId: 'updateUser',
+      errors: ['LAST_OWNER'],
       tags,
       ...ownerOnly,
       summary: 'Rename, change role, or (de)activate a user',

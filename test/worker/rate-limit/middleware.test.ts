@@ -21,6 +21,7 @@ function buildApp() {
     defineRoute({
       method: 'post',
       path: '/login',
+      operationId: 'login',
       middleware: [rateLimit('login', byIpAndEmail, { failMode: 'closed' })],
       request: jsonBody(z.strictObject({ email: z.string(), password: z.string() })),
       responses: { 200: Ok },
@@ -31,6 +32,7 @@ function buildApp() {
     defineRoute({
       method: 'get',
       path: '/products',
+      operationId: 'products',
       middleware: [rateLimit('public', byIp, { failMode: 'open' })],
       responses: { 200: Ok },
     }),
@@ -40,6 +42,7 @@ function buildApp() {
     defineRoute({
       method: 'get',
       path: '/conflict',
+      operationId: 'conflict',
       middleware: [rateLimit('public', byIp, { failMode: 'open' })],
       responses: { 200: Ok },
     }),
@@ -51,6 +54,7 @@ function buildApp() {
     defineRoute({
       method: 'get',
       path: '/mine',
+      operationId: 'mine',
       middleware: [rateLimit('api', byUser, { failMode: 'open' })],
       responses: { 200: Ok },
     }),
