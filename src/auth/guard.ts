@@ -2,7 +2,7 @@
 import { createMiddleware } from 'hono/factory';
 import { endTime, startTime } from 'hono/timing';
 import type { Role } from '../db/schema';
-import { ApiError } from '../http/errors';
+import { ApiError, type ErrorCode, errorsOf } from '../http/errors';
 import type { AppEnv } from '../http/types';
 import { byUser, rateLimit } from '../rate-limit/middleware';
 import { isRevoked } from './revocation';
@@ -12,28 +12,41 @@ const RANK: Record<Role, number> = { cashier: 1, manager: 2, owner: 3 };
 
 export const hasRole = (role: Role, atLeast: Role) => RANK[role] >= RANK[atLeast];
 
+/** What the guard can answer with: no, a bad or a revoked token, KV unreadable, a role too low. */
+const guardErrors = (minRole: Role): ErrorCode[] => [
+  'UNAUTHENTICATED',
+  'INVALID_TOKEN',
+  'TOKEN_EXPIRED',
+  'TOKEN_REVOKED',
+  'AUTH_UNAVAILABLE',
+  ...(hasRole('cashier', minRole) ? [] : (['FORBIDDEN'] as const)),
+];
+
 /** Declared in a route's `middleware`; `minRole` follows the contract's role table. */
 export const requireAuth = (minRole: Role = 'cashier') =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const header = c.req.header('Authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) {
-      throw new ApiError(401, 'UNAUTHENTICATED', 'A Bearer access token is required', undefined, {
-        'WWW-Authenticate': 'Bearer realm="tijori"',
-      });
-    }
-    startTime(c, 'auth', 'Token check and revocation read');
-    const token = await verifyAccessToken(c.get('config'), m[1]!);
-    const revoked = await isRevoked(c.env.AUTH_KV, token);
-    endTime(c, 'auth');
-    if (revoked) throw new ApiError(401, 'TOKEN_REVOKED', 'This session has been signed out');
-    if (!hasRole(token.role, minRole)) {
-      throw new ApiError(403, 'FORBIDDEN', `This action needs the ${minRole} role or higher`);
-    }
-    const { userId, shopId, role, jti, exp, familyId } = token;
-    c.set('auth', { userId, shopId, role, jti, exp, familyId });
-    await next();
-  });
+  errorsOf(
+    guardErrors(minRole),
+    createMiddleware<AppEnv>(async (c, next) => {
+      const header = c.req.header('Authorization') ?? '';
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!m) {
+        throw new ApiError(401, 'UNAUTHENTICATED', 'A Bearer access token is required', undefined, {
+          'WWW-Authenticate': 'Bearer realm="tijori"',
+        });
+      }
+      startTime(c, 'auth', 'Token check and revocation read');
+      const token = await verifyAccessToken(c.get('config'), m[1]!);
+      const revoked = await isRevoked(c.env.AUTH_KV, token);
+      endTime(c, 'auth');
+      if (revoked) throw new ApiError(401, 'TOKEN_REVOKED', 'This session has been signed out');
+      if (!hasRole(token.role, minRole)) {
+        throw new ApiError(403, 'FORBIDDEN', `This action needs the ${minRole} role or higher`);
+      }
+      const { userId, shopId, role, jti, exp, familyId } = token;
+      c.set('auth', { userId, shopId, role, jti, exp, familyId });
+      await next();
+    }),
+  );
 
 const perUser = rateLimit('api', byUser, { failMode: 'open' });
 
@@ -42,6 +55,7 @@ const perUser = rateLimit('api', byUser, { failMode: 'open' });
  * document and the middleware that enforces it, so the two cannot disagree — the guard with the
  * route's minimum role, then its rate-limit policy: the per-user `api` policy unless the route names
  * another (one limiter call per request, so a route with its own policy is not also counted under `api`).
+ * Each middleware carries the error codes it can answer with; defineRoute documents them.
  */
 export const signedIn = (minRole: Role = 'cashier', limit = perUser) => ({
   security: [{ bearer: [] }],

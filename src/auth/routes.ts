@@ -33,6 +33,8 @@ export const authRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/register',
+      operationId: 'register',
+      errors: ['WEAK_PASSWORD', 'EMAIL_TAKEN', 'SLUG_TAKEN', 'SIGNUP_DISABLED'],
       tags,
       summary: 'Create a shop and its owner (when SIGNUP_ENABLED)',
       middleware: [rateLimit('register', byIp, closed), readPrimary],
@@ -45,6 +47,8 @@ export const authRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/login',
+      operationId: 'login',
+      errors: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED'],
       tags,
       summary: 'Sign in',
       middleware: [rateLimit('login', byIpAndEmail, closed), readPrimary],
@@ -57,6 +61,15 @@ export const authRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/refresh',
+      operationId: 'refreshTokens',
+      errors: [
+        'INVALID_REFRESH_TOKEN',
+        'REFRESH_TOKEN_EXPIRED',
+        'REFRESH_TOKEN_REVOKED',
+        'REFRESH_TOKEN_REUSED',
+        'ACCOUNT_DISABLED',
+        'AUTH_UNAVAILABLE',
+      ],
       tags,
       summary: 'Rotate a refresh token for a new pair (the old one is spent)',
       middleware: [rateLimit('refresh', byIp, closed), readPrimary],
@@ -69,6 +82,8 @@ export const authRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/logout',
+      operationId: 'logout',
+      errors: ['INVALID_REFRESH_TOKEN'],
       tags,
       summary: 'End this session (the access token and its refresh family)',
       ...signedIn(),
@@ -84,6 +99,7 @@ export const authRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/logout-all',
+      operationId: 'logoutAll',
       tags,
       summary: 'End every session of this user',
       ...signedIn(),
@@ -98,6 +114,7 @@ export const authRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/me',
+      operationId: 'getMe',
       tags,
       summary: 'The signed-in user and shop',
       ...signedIn(),
@@ -109,6 +126,8 @@ export const authRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/password',
+      operationId: 'changePassword',
+      errors: ['WEAK_PASSWORD', 'INVALID_CURRENT_PASSWORD'],
       tags,
       summary: 'Change password; other sessions end',
       // It checks a password, so it is limited like a sign-in, per user: a stolen access token must not

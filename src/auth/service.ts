@@ -185,7 +185,7 @@ export async function refresh(c: C, refreshToken: string) {
       );
     case 'disabled':
       await db.batch([revokeFamilyQuery(db, result.familyId)]);
-      throw new ApiError(401, 'ACCOUNT_DISABLED', 'This account or its shop is not active');
+      throw new ApiError(403, 'ACCOUNT_DISABLED', 'This account or its shop is not active');
     case 'expired':
       throw new ApiError(401, 'REFRESH_TOKEN_EXPIRED', 'Refresh token has expired; sign in again');
     case 'revoked':
@@ -200,7 +200,7 @@ export async function logout(c: C, refreshToken?: string) {
   const db = dbOf(c);
   const config = c.get('config');
   const familyId = refreshToken ? await familyOf(db, refreshToken, auth.userId) : auth.familyId;
-  if (!familyId) throw new ApiError(400, 'INVALID_REFRESH_TOKEN', 'That refresh token is not one of your sessions');
+  if (!familyId) throw new ApiError(401, 'INVALID_REFRESH_TOKEN', 'That refresh token is not one of your sessions');
   await db.batch([
     revokeFamilyQuery(db, familyId),
     auditQuery(c, { action: 'auth.logout', targetType: 'session', targetId: familyId }),

@@ -5,6 +5,7 @@ import swaggerCss from 'swagger-ui-dist/swagger-ui.css';
 import swaggerJs from 'swagger-ui-dist/swagger-ui-bundle.js';
 import pkg from '../../package.json';
 import { notFound } from '../http/errors';
+import { ErrorSchema } from '../http/openapi';
 import type { AppEnv } from '../http/types';
 
 /** Only this page runs scripts, and only its own; Swagger UI sets inline styles on elements. */
@@ -52,6 +53,8 @@ export function mountDocs(app: OpenAPIHono<AppEnv>) {
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
+  // Every response documents its own codes; this names them all, the closed registry's table.
+  app.openAPIRegistry.register('Error', ErrorSchema);
   let document: unknown;
   app.get('/openapi.json', docsEnabled, (c) => {
     document ??= app.getOpenAPI31Document({

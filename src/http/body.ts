@@ -1,7 +1,7 @@
 // Request bodies: at most 64 KiB, JSON only, parsed once here so a malformed one is a clear 400.
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { ApiError } from './errors';
+import { ApiError, errorsOf } from './errors';
 import type { AppEnv } from './types';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -15,17 +15,20 @@ const limit = bodyLimit({
 
 const hasBody = (req: Request) => req.body !== null && (req.headers.get('content-length') ?? '') !== '0';
 
-export const jsonBody = createMiddleware<AppEnv>((c, next) =>
-  limit(c, async () => {
-    if (!hasBody(c.req.raw) || c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const type = c.req.header('Content-Type') ?? '';
-    if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
-      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
-    }
-    // Hono caches the parsed body, so the route's validator reads this same result.
-    await c.req.json().catch(() => {
-      throw new ApiError(400, 'MALFORMED_JSON', 'Request body is not valid JSON');
-    });
-    return next();
-  }),
+export const jsonBody = errorsOf(
+  ['MALFORMED_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+  createMiddleware<AppEnv>((c, next) =>
+    limit(c, async () => {
+      if (!hasBody(c.req.raw) || c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+      const type = c.req.header('Content-Type') ?? '';
+      if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+        throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
+      }
+      // Hono caches the parsed body, so the route's validator reads this same result.
+      await c.req.json().catch(() => {
+        throw new ApiError(400, 'MALFORMED_JSON', 'Request body is not valid JSON');
+      });
+      return next();
+    }),
+  ),
 );

@@ -4,20 +4,24 @@ import { GST_STATE_CODES, GST_STATES, gstinProblem, PAN_PATTERN } from '../lib/g
 
 const stripTags = (s: string) => s.replace(/<[^>]*>/g, '').trim();
 
-/** Free text: trimmed and stripped of HTML tags before validation and storage. */
+/**
+ * Free text: trimmed and stripped of HTML tags before validation and storage. The document states
+ * the bounds the cleaned text must meet (the raw string may be up to twice as long, for tags).
+ */
 export const cleanText = (min: number, max: number) =>
   z
     .string()
     .max(max * 2)
     .transform(stripTags)
-    .pipe(z.string().min(min).max(max));
+    .pipe(z.string().min(min).max(max))
+    .openapi({ minLength: min, maxLength: max });
 
 export const email = z
   .string()
   .max(254)
   .transform((s) => s.trim().toLowerCase())
   .pipe(z.email())
-  .openapi({ example: 'owner@demo.tijori.app' });
+  .openapi({ format: 'email', example: 'owner@demo.tijori.app' });
 
 export const idParam = z.object({
   id: z
@@ -39,7 +43,6 @@ export const queryInt = z
   .regex(/^\d{1,15}$/, 'a non-negative integer')
   .transform(Number);
 
-/** A calendar date, `YYYY-MM-DD`, that exists (no 2026-02-30). */
 /** `YYYY-MM-DD` names a day that exists (Date would roll 2026-02-30 over to March 2). */
 export const isCalendarDate = (s: string) => {
   const d = new Date(`${s}T00:00:00.000Z`);
@@ -50,7 +53,7 @@ export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
   .refine(isCalendarDate, 'not a calendar date')
-  .openapi({ example: '2026-11-22' });
+  .openapi({ format: 'date', example: '2026-11-22' });
 
 /** A GSTIN: format, state code and GSTN's check character (src/lib/gstin.ts); trimmed, stored uppercase. */
 export const gstin = z
@@ -81,3 +84,21 @@ export const gstStateCode = z
   .string()
   .refine((s) => Object.hasOwn(GST_STATES, s), 'a GST state code: 01–38, 97 (Other Territory) or 99')
   .openapi({ enum: GST_STATE_CODES, example: '27' });
+
+export const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** A date (`YYYY-MM-DD`, a whole UTC day) or an ISO 8601 timestamp with its offset, on a real day. */
+export const instant = z
+  .string()
+  .refine(
+    (s) => (DATE.test(s) || TIMESTAMP.test(s)) && isCalendarDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)),
+    'a date (YYYY-MM-DD) or an ISO 8601 timestamp with offset',
+  )
+  .openapi({
+    pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+    example: '2026-11-22',
+  });
+
+/** Where an instant starts: a date's first millisecond (UTC), else the timestamp itself. */
+export const startOf = (s: string) => new Date(DATE.test(s) ? `${s}T00:00:00.000Z` : s);

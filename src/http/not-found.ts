@@ -1,4 +1,6 @@
-// 404 for unknown paths and 405 (with Allow) for known paths asked with the wrong method.
+// 404 for unknown paths and 405 (with Allow) for known paths asked with the wrong method. Routes
+// match strictly, so `/health/` is not `/health`: a trailing slash is 404 for every route, as the
+// router answers it, never a 405 (PatternRouter, which finds the allowed methods, ignores the slash).
 import type { Context } from 'hono';
 import { PatternRouter } from 'hono/router/pattern-router';
 import { ApiError, errorResponse } from './errors';
@@ -18,7 +20,7 @@ export function notFoundHandler(routes: () => { method: string; path: string }[]
   };
 
   return (c: Context<AppEnv>): Response => {
-    const allowed = allowedMethods(c.req.path);
+    const allowed = c.req.path.endsWith('/') ? [] : allowedMethods(c.req.path);
     if (allowed.length > 0) {
       const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
       return errorResponse(

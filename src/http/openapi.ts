@@ -1,9 +1,12 @@
 // The one way to add a route: declare it once with request and response schemas; validation,
 // typed handlers and /openapi.json all come from that declaration.
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ApiError } from './errors';
+import { jsonBody as bodyMiddleware } from './body';
+import { configGuard } from './config-guard';
+import { ApiError, ERROR_CODES, ERROR_STATUS, type ErrorCode, errorsOf } from './errors';
 import type { AppEnv } from './types';
 
 export { z };
@@ -26,18 +29,21 @@ export const createRouter = () =>
     },
   });
 
-export const ErrorSchema = z
-  .object({
+/** The error envelope; a response documents only the codes its status can carry on its route. */
+const errorOf = (codes: readonly [ErrorCode, ...ErrorCode[]], status?: number) =>
+  z.object({
     success: z.literal(false),
     error: z.object({
-      status: z.number().int(),
-      code: z.string().openapi({ example: 'VALIDATION_FAILED' }),
+      status: status === undefined ? z.number().int() : z.literal(status),
+      code: z.enum(codes),
       message: z.string(),
       details: z.array(z.object({ path: z.string().optional(), message: z.string() }).loose()).optional(),
       request_id: z.string(),
     }),
-  })
-  .openapi('Error');
+  });
+
+/** Every code the API can answer with (src/http/errors.ts). */
+export const ErrorSchema = errorOf(ERROR_CODES).openapi('Error');
 
 export const PageMetaSchema = z
   .object({ page: z.number().int(), limit: z.number().int(), total: z.number().int(), total_pages: z.number().int() })
@@ -63,20 +69,97 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
 
-const error = (description: string) => jsonContent(ErrorSchema, description);
+/**
+ * Refuses a query parameter with an empty name (`?=x`, `?&=1`) as a route's strict query schema
+ * refuses an unknown one: Hono's query parser drops empty names, so the schema never sees them.
+ */
+const noEmptyQueryName = errorsOf(
+  ['VALIDATION_FAILED'],
+  createMiddleware<AppEnv>(async (c, next) => {
+    for (const [name] of new URL(c.req.url).searchParams) {
+      if (name === '') {
+        throw new ApiError(400, 'VALIDATION_FAILED', 'Invalid query', [
+          { in: 'query', path: '', message: 'Unknown field(s): a parameter with an empty name' },
+        ]);
+      }
+    }
+    await next();
+  }),
+);
 
-const COMMON_ERRORS = {
-  400: error('Invalid request (validation details in `error.details`)'),
-  404: error('Not found (also for another shop’s ids)'),
-  413: error('Body over 64 KiB'),
-  415: error('Body is not JSON'),
-  429: error('Rate limited'),
-  500: error('Internal error'),
-} as const;
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Invalid request (validation details in `error.details`)',
+  401: 'No valid access token: missing, malformed, expired or revoked (`WWW-Authenticate` when missing)',
+  403: 'Signed in, but this role or account may not do this',
+  404: 'Not found (also for another shop’s ids)',
+  405: 'This path does not serve this method (`Allow` lists the methods it does)',
+  409: 'Conflicts with the current state',
+  413: 'Body over 64 KiB',
+  415: 'Body is not `application/json`',
+  422: 'Well-formed, but refused by a business rule; nothing was written',
+  429: 'Rate limited (`Retry-After`, `RateLimit`, `RateLimit-Policy`)',
+  500: 'Internal error, or the Worker is misconfigured',
+  503: 'A dependency cannot answer right now; retry after `Retry-After`',
+};
 
-/** createRoute plus the error responses every route can give. */
-export const defineRoute = <R extends RouteConfig>(route: R) =>
-  createRoute({ ...route, responses: { ...COMMON_ERRORS, ...route.responses } });
+const RESPONSE_HEADERS: Record<number, Record<string, { schema: { type: 'string' }; description: string }>> = {
+  405: { Allow: { schema: { type: 'string' }, description: 'The methods this path serves' } },
+  429: { 'Retry-After': { schema: { type: 'string' }, description: 'Seconds' } },
+  503: { 'Retry-After': { schema: { type: 'string' }, description: 'Seconds' } },
+};
+
+/** One response per status, each listing the codes it carries: `codes` grouped by their status. */
+function errorResponses(codes: Iterable<ErrorCode>) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const status = ERROR_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      status,
+      {
+        ...jsonContent(errorOf(list.sort() as [ErrorCode, ...ErrorCode[]], status), STATUS_TEXT[status] ?? 'Error'),
+        ...(RESPONSE_HEADERS[status] ? { headers: RESPONSE_HEADERS[status] } : {}),
+      },
+    ]),
+  );
+}
+
+type Middleware = MiddlewareHandler & { errors?: readonly ErrorCode[] };
+
+/**
+ * createRoute plus every error response the route can give, derived from what enforces it: the
+ * app's middleware (config, body for methods that take one, 405 for another method on the path),
+ * the route's own middleware (the guard, the limiter: each carries its codes), its validators
+ * (400; 404 for a path with ids), and `errors`, the codes its handler and service throw. A route
+ * without a query schema gets an empty strict one: a query name no route declares is refused alike.
+ */
+export const defineRoute = <R extends RouteConfig & { operationId: string; errors?: readonly ErrorCode[] }>({
+  errors = [],
+  ...route
+}: R) => {
+  const middleware = [route.middleware ?? []].flat() as Middleware[];
+  const codes: ErrorCode[] = [
+    ...(configGuard.errors ?? []),
+    'INTERNAL_ERROR',
+    'METHOD_NOT_ALLOWED',
+    ...(route.method === 'get' ? [] : bodyMiddleware.errors),
+    ...middleware.flatMap((m) => m.errors ?? []),
+    ...noEmptyQueryName.errors,
+    ...(route.request?.params ? (['NOT_FOUND'] as const) : []),
+    ...errors,
+  ];
+  const config = {
+    ...route,
+    request: { ...route.request, query: route.request?.query ?? z.strictObject({}) },
+    middleware: [...middleware, noEmptyQueryName],
+    responses: { ...errorResponses(codes), ...route.responses },
+  };
+  // Typed as declared: handlers return the route's own (success) responses; errors are thrown, and
+  // the empty strict query gives a handler nothing to read.
+  return createRoute(config as unknown as Omit<R, 'errors'>);
+};
 
 /** Wrap data in the success envelope. */
 export const ok = <T, S extends ContentfulStatusCode = 200>(c: Context<AppEnv>, data: T, status?: S) =>

@@ -1,9 +1,9 @@
 // /api/v1/predictions: price predictions from the in-Worker ONNX model, and the shipped models' cards.
 import { signedIn } from '../auth/guard';
 import { CATEGORIES, METALS } from '../db/schema';
-import { createRouter, dataOf, defineRoute, ErrorSchema, jsonBody, jsonContent, ok, z } from '../http/openapi';
+import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
 import { byShop, rateLimit } from '../rate-limit/middleware';
-import { productRuleIssues } from '../shop/products/schemas';
+import { productRuleIssues, purityField } from '../shop/products/schemas';
 import { MAX_MAKING_BP } from './features';
 import { predictPrices } from './predict';
 import { modelSetting } from './published';
@@ -20,7 +20,7 @@ const PriceItem = z
   .strictObject({
     category: z.enum(CATEGORIES),
     metal: z.enum(METALS),
-    purity: z.number().int().min(1).max(999).openapi({ description: 'Parts per thousand', example: 916 }),
+    purity: purityField,
     gross_weight_mg: positiveWeight.openapi({ example: 8_450 }),
     net_weight_mg: positiveWeight.openapi({ example: 7_900 }),
     stone_weight_mg: z.number().int().min(0).max(MAX_WEIGHT_MG).default(0).openapi({ example: 350 }),
@@ -79,18 +79,19 @@ export const predictionRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/price',
+      operationId: 'predictPrices',
+      errors: ['RATE_UNAVAILABLE', 'MODEL_UNAVAILABLE'],
       tags,
       ...signedIn('cashier', rateLimit('predict', byShop, { failMode: 'open' })),
       summary: 'Predict selling prices for up to 100 pieces',
       description:
         'One model run for the whole batch inside the Worker (onnxruntime-web WASM). A missing `rate_per_gram` is ' +
         'filled from the shop’s latest rate for that metal and purity, or scaled from another purity of the same ' +
-        'metal; none at all is 422 `RATE_UNAVAILABLE`. `Server-Timing` carries `model;dur`.',
+        'metal; none at all is 422 `RATE_UNAVAILABLE`. A model that cannot be loaded is 503 `MODEL_UNAVAILABLE`. ' +
+        '`Server-Timing` carries `model;dur`.',
       request: jsonBody(PriceRequest),
       responses: {
         200: jsonContent(dataOf(PriceResponse), 'One prediction per item, in order'),
-        422: jsonContent(ErrorSchema, 'RATE_UNAVAILABLE: no rate given and none recorded for the metal'),
-        503: jsonContent(ErrorSchema, 'MODEL_UNAVAILABLE: the model could not be loaded'),
       },
     }),
     async (c) => ok(c, await predictPrices(c, c.req.valid('json').items), 200),
@@ -99,6 +100,7 @@ export const predictionRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/models',
+      operationId: 'listPriceModels',
       tags,
       ...signedIn('cashier'),
       summary: 'The shipped price models: version, features and holdout metrics',

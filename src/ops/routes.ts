@@ -8,6 +8,7 @@ export const opsRoutes = createRouter().openapi(
   defineRoute({
     method: 'get',
     path: '/health',
+    operationId: 'getHealth',
     tags: ['Operations'],
     summary: 'Liveness',
     responses: { 200: jsonContent(dataOf(Health), 'The Worker is up') },

@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Config } from '../config';
 import type { Env } from '../env';
-import { ApiError } from '../http/errors';
+import { ApiError, errorsOf } from '../http/errors';
 import type { AppEnv } from '../http/types';
 import type { KeyFn } from './keys';
 import { localLimits } from './local';
@@ -117,31 +117,34 @@ function warnUnavailable(c: Context<AppEnv>, policy: PolicyName, failMode: 'open
  * Retry-After.
  */
 export const rateLimit = (policy: PolicyName, key: KeyFn, { failMode }: RateLimitOptions) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const p = c.get('config').rateLimits[policy];
-    if (!p) return next();
+  errorsOf(
+    failMode === 'closed' ? ['RATE_LIMITED', 'RATE_LIMITER_UNAVAILABLE'] : ['RATE_LIMITED'],
+    createMiddleware<AppEnv>(async (c, next) => {
+      const p = c.get('config').rateLimits[policy];
+      if (!p) return next();
 
-    // Outside the try: a key function's bug (byUser before requireAuth) is a 500, not an outage.
-    const k = await key(c);
-    let hit: HitResult;
-    try {
-      hit = await decide(c.env, policy, k, p, RATE_LIMITER_TIMEOUT_MS[failMode]);
-    } catch (err) {
-      warnUnavailable(c, policy, failMode, err);
-      if (failMode === 'closed') {
-        throw new ApiError(503, 'RATE_LIMITER_UNAVAILABLE', 'Rate limiting is unavailable; try again shortly');
+      // Outside the try: a key function's bug (byUser before requireAuth) is a 500, not an outage.
+      const k = await key(c);
+      let hit: HitResult;
+      try {
+        hit = await decide(c.env, policy, k, p, RATE_LIMITER_TIMEOUT_MS[failMode]);
+      } catch (err) {
+        warnUnavailable(c, policy, failMode, err);
+        if (failMode === 'closed') {
+          throw new ApiError(503, 'RATE_LIMITER_UNAVAILABLE', 'Rate limiting is unavailable; try again shortly');
+        }
+        return next();
       }
-      return next();
-    }
 
-    const { reset, ...headers } = rateLimitHeaders(policy, p, hit);
-    if (!hit.allowed) {
-      throw new ApiError(429, 'RATE_LIMITED', `Too many requests; retry in ${Math.max(1, reset)} s`, undefined, {
-        ...headers,
-        'Retry-After': String(Math.max(1, reset)),
-      });
-    }
-    // Set before the handler runs, so an error response it ends in still carries them.
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
-    await next();
-  });
+      const { reset, ...headers } = rateLimitHeaders(policy, p, hit);
+      if (!hit.allowed) {
+        throw new ApiError(429, 'RATE_LIMITED', `Too many requests; retry in ${Math.max(1, reset)} s`, undefined, {
+          ...headers,
+          'Retry-After': String(Math.max(1, reset)),
+        });
+      }
+      // Set before the handler runs, so an error response it ends in still carries them.
+      for (const [name, value] of Object.entries(headers)) c.header(name, value);
+      await next();
+    }),
+  );

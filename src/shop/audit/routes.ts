@@ -1,7 +1,7 @@
 // /api/v1/audit (owner): the shop's append-only log of sensitive operations.
 import { signedIn } from '../../auth/guard';
 import { ApiError } from '../../http/errors';
-import { isCalendarDate } from '../../http/fields';
+import { DATE, instant, startOf } from '../../http/fields';
 import { createRouter, defineRoute, jsonContent, okPage, PageQuery, pageOf, z } from '../../http/openapi';
 import { listAudit } from './service';
 
@@ -22,19 +22,6 @@ const AuditEntrySchema = z
   })
   .openapi('AuditEntry');
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-/** A date (`YYYY-MM-DD`, a whole UTC day) or an ISO 8601 timestamp with its offset. */
-const instant = z
-  .string()
-  .refine(
-    (s) => (DATE.test(s) || TIMESTAMP.test(s)) && isCalendarDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)),
-    {
-      message: 'a date (YYYY-MM-DD) or an ISO 8601 timestamp with offset',
-    },
-  );
-
 const AuditQuery = PageQuery.extend({
   action: z.string().min(1).max(64).optional().openapi({ example: 'rate.corrected' }),
   actor: z.string().min(1).max(64).optional().openapi({ description: 'The acting user’s id' }),
@@ -42,12 +29,11 @@ const AuditQuery = PageQuery.extend({
   to: instant.optional().openapi({ description: 'On or before; a date means through its end (UTC)' }),
 }).strict();
 
-const startOf = (s: string) => new Date(DATE.test(s) ? `${s}T00:00:00.000Z` : s);
-
 export const auditRoutes = createRouter().openapi(
   defineRoute({
     method: 'get',
     path: '/',
+    operationId: 'listAuditEntries',
     tags: ['Audit'],
     ...signedIn('owner'),
     summary: 'The audit log, newest first',

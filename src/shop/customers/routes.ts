@@ -1,17 +1,7 @@
 // /api/v1/customers: the shop's customers (any role; credit limits and deletion: manager+).
 import { signedIn } from '../../auth/guard';
 import { idParam } from '../../http/fields';
-import {
-  createRouter,
-  dataOf,
-  defineRoute,
-  ErrorSchema,
-  jsonBody,
-  jsonContent,
-  ok,
-  okPage,
-  pageOf,
-} from '../../http/openapi';
+import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf } from '../../http/openapi';
 import { CreateCustomer, CustomerListQuery, CustomerSchema, UpdateCustomer } from './schemas';
 import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer } from './service';
 
@@ -22,6 +12,7 @@ export const customerRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/',
+      operationId: 'listCustomers',
       tags,
       ...signedIn('cashier'),
       summary: 'List customers',
@@ -35,6 +26,8 @@ export const customerRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/',
+      operationId: 'createCustomer',
+      errors: ['FORBIDDEN', 'PHONE_TAKEN'],
       tags,
       ...signedIn('cashier'),
       summary: 'Add a customer',
@@ -48,6 +41,7 @@ export const customerRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/{id}',
+      operationId: 'getCustomer',
       tags,
       ...signedIn('cashier'),
       summary: 'One customer, with the khata balance',
@@ -60,6 +54,8 @@ export const customerRoutes = createRouter()
     defineRoute({
       method: 'patch',
       path: '/{id}',
+      operationId: 'updateCustomer',
+      errors: ['FORBIDDEN', 'PHONE_TAKEN'],
       tags,
       ...signedIn('cashier'),
       summary: 'Change a customer',
@@ -75,13 +71,14 @@ export const customerRoutes = createRouter()
     defineRoute({
       method: 'delete',
       path: '/{id}',
+      operationId: 'deleteCustomer',
+      errors: ['KHATA_BALANCE_NOT_ZERO'],
       tags,
       ...signedIn('manager'),
       summary: 'Delete a customer (soft; refused while the khata balance is not zero)',
       request: { params: idParam },
       responses: {
         204: { description: 'Deleted; the phone number is free again' },
-        409: jsonContent(ErrorSchema, 'KHATA_BALANCE_NOT_ZERO'),
       },
     }),
     async (c) => {

@@ -8,7 +8,6 @@ import {
   createRouter,
   dataOf,
   defineRoute,
-  ErrorSchema,
   jsonBody,
   jsonContent,
   ok,
@@ -64,6 +63,7 @@ export const khataRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/{id}/khata',
+      operationId: 'listKhataEntries',
       tags,
       ...signedIn('cashier'),
       summary: 'The customer’s balance and ledger, newest first',
@@ -87,18 +87,19 @@ export const khataRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/{id}/khata',
+      operationId: 'createKhataEntry',
+      errors: ['FORBIDDEN', 'CREDIT_LIMIT_EXCEEDED', 'PAYMENT_EXCEEDS_BALANCE'],
       tags,
       ...signedIn('cashier'),
       summary: 'Record a payment (any role) or a credit (manager+)',
       description:
         'Append-only: a mistake is corrected by a new entry. A credit may not take the balance over the ' +
         'credit limit (422 CREDIT_LIMIT_EXCEEDED); a payment may not exceed the balance ' +
-        '(422 PAYMENT_EXCEEDS_BALANCE). Credits are audited as `khata.credit`.',
+        '(422 PAYMENT_EXCEEDS_BALANCE); nothing is written on a refusal. A credit by a cashier is 403. Credits are ' +
+        'audited as `khata.credit`.',
       request: { params: idParam, ...jsonBody(PostKhata) },
       responses: {
         201: jsonContent(dataOf(KhataEntrySchema), 'The entry; `balance_after` is the new balance'),
-        403: jsonContent(ErrorSchema, 'A credit by a cashier'),
-        422: jsonContent(ErrorSchema, 'CREDIT_LIMIT_EXCEEDED or PAYMENT_EXCEEDS_BALANCE; nothing was written'),
       },
     }),
     async (c) => {

@@ -12,6 +12,8 @@ export const productRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/',
+      operationId: 'listProducts',
+      errors: ['FORBIDDEN'],
       tags,
       ...signedIn('cashier'),
       summary: 'List products',
@@ -27,6 +29,8 @@ export const productRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/',
+      operationId: 'createProduct',
+      errors: ['SKU_TAKEN'],
       tags,
       ...signedIn('manager'),
       summary: 'Add a product',
@@ -39,6 +43,7 @@ export const productRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/{id}',
+      operationId: 'getProduct',
       tags,
       ...signedIn('cashier'),
       summary: 'One product (an inactive one only for manager+)',
@@ -51,6 +56,8 @@ export const productRoutes = createRouter()
     defineRoute({
       method: 'patch',
       path: '/{id}',
+      operationId: 'updateProduct',
+      errors: ['SKU_TAKEN', 'CONCURRENT_UPDATE'],
       tags,
       ...signedIn('manager'),
       summary: 'Change a product',
@@ -64,6 +71,7 @@ export const productRoutes = createRouter()
     defineRoute({
       method: 'delete',
       path: '/{id}',
+      operationId: 'deleteProduct',
       tags,
       ...signedIn('manager'),
       summary: 'Retire a product (soft delete: `active=false`)',

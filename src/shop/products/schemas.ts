@@ -17,6 +17,19 @@ export const purityIssue = (metal: Metal, purity: number): string | undefined =>
   return purity < r.min || purity > r.max ? `${metal} purity must be ${r.min}–${r.max} parts per thousand` : undefined;
 };
 
+/** The document states the bounds per metal; the schema holds the widest, the rule each metal's. */
+export const purityField = z
+  .number()
+  .int()
+  .min(Math.min(...Object.values(PURITY).map((r) => r.min)))
+  .max(999)
+  .openapi({
+    description: `Parts per thousand: ${Object.entries(PURITY)
+      .map(([metal, r]) => `${metal} ${r.min}–${r.max}`)
+      .join(', ')}`,
+    example: 916,
+  });
+
 const MAX_WEIGHT_MG = 100_000_000; // 100 kg: far beyond any piece, small enough to catch a unit mix-up
 const weight = z.number().int().min(0).max(MAX_WEIGHT_MG);
 
@@ -95,7 +108,7 @@ const fields = {
   description: cleanText(0, 2000).nullable(),
   category: z.enum(CATEGORIES),
   metal: z.enum(METALS),
-  purity: z.number().int().min(1).max(999),
+  purity: purityField,
   gross_weight_mg: weight,
   net_weight_mg: weight,
   stone_weight_mg: weight,

@@ -1,6 +1,6 @@
 // /api/v1/shop: the caller's shop profile and settings (read: any role; change: owner).
 import { signedIn } from '../../auth/guard';
-import { createRouter, dataOf, defineRoute, ErrorSchema, jsonBody, jsonContent, ok } from '../../http/openapi';
+import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok } from '../../http/openapi';
 import { ShopProfileSchema, UpdateShopProfile } from './schemas';
 import { getShopProfile, updateShopProfile } from './service';
 
@@ -11,6 +11,7 @@ export const shopProfileRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/',
+      operationId: 'getShopProfile',
       tags,
       ...signedIn('cashier'),
       summary: 'The shop’s profile and settings',
@@ -23,6 +24,7 @@ export const shopProfileRoutes = createRouter()
     defineRoute({
       method: 'patch',
       path: '/',
+      operationId: 'updateShopProfile',
       tags,
       ...signedIn('owner'),
       summary: 'Change the profile or settings (owner)',
@@ -30,17 +32,12 @@ export const shopProfileRoutes = createRouter()
         'Any subset of the fields. A `gstin` is checked for format, state code and GSTN’s check character, and ' +
         'its first two digits must equal `state_code` (the stored one or the one sent with it): otherwise 400 ' +
         'VALIDATION_FAILED naming the field. `gstin: null` makes the shop unregistered. `timezone` must be an ' +
-        'IANA name. Audited as `shop.profile_updated` with each changed field’s old and new value.',
+        'IANA name. Audited as `shop.profile_updated` with each changed field’s old and new value. ' +
+        'INVOICE_PREFIX_LOCKED: the prefix changes after the first invoice of a financial year, until the year ' +
+        'ends; CONCURRENT_UPDATE: the profile kept changing under the request. Nothing is written on a refusal.',
       request: jsonBody(UpdateShopProfile),
-      responses: {
-        200: jsonContent(dataOf(ShopProfileSchema), 'The profile as changed'),
-        403: jsonContent(ErrorSchema, 'Not the owner'),
-        409: jsonContent(
-          ErrorSchema,
-          'INVOICE_PREFIX_LOCKED: the prefix changes after the first invoice of a financial year, until the year ' +
-            'ends; CONCURRENT_UPDATE: the profile kept changing under the request. Nothing was written.',
-        ),
-      },
+      errors: ['INVOICE_PREFIX_LOCKED', 'CONCURRENT_UPDATE'],
+      responses: { 200: jsonContent(dataOf(ShopProfileSchema), 'The profile as changed') },
     }),
     async (c) => ok(c, await updateShopProfile(c, c.req.valid('json')), 200),
   );

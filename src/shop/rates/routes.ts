@@ -15,7 +15,7 @@ import {
   pageOf,
   z,
 } from '../../http/openapi';
-import { purityIssue } from '../products/schemas';
+import { purityField, purityIssue } from '../products/schemas';
 import { correctRate, createRate, latestRates, listRates, toRate } from './service';
 
 const tags = ['Metal rates'];
@@ -39,7 +39,7 @@ const ratePerGram = z.number().int().min(1).max(10_000_000);
 const CreateRate = z
   .strictObject({
     metal: z.enum(METALS),
-    purity: z.number().int().min(1).max(999),
+    purity: purityField,
     rate_per_gram: ratePerGram,
     effective_date: isoDate,
   })
@@ -71,6 +71,7 @@ export const rateRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/',
+      operationId: 'listRates',
       tags,
       ...signedIn('cashier'),
       summary: 'Rate history, newest effective date first',
@@ -89,6 +90,7 @@ export const rateRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/latest',
+      operationId: 'getLatestRates',
       tags,
       ...signedIn('cashier'),
       summary: 'The latest rate of each metal and purity',
@@ -104,6 +106,8 @@ export const rateRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/',
+      operationId: 'createRate',
+      errors: ['RATE_EXISTS'],
       tags,
       ...signedIn('manager'),
       summary: 'Record a rate (one per metal, purity and date)',
@@ -116,6 +120,8 @@ export const rateRoutes = createRouter()
     defineRoute({
       method: 'patch',
       path: '/{id}',
+      operationId: 'correctRate',
+      errors: ['RATE_EXISTS', 'CONCURRENT_UPDATE'],
       tags,
       ...signedIn('manager'),
       summary: 'Correct a rate',

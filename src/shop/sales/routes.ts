@@ -2,12 +2,11 @@
 import { signedIn } from '../../auth/guard';
 import { PAYMENT_METHODS, SALE_STATUSES } from '../../db/schema';
 import { ApiError } from '../../http/errors';
-import { cleanText, idParam, money } from '../../http/fields';
+import { cleanText, DATE, idParam, instant, money, startOf } from '../../http/fields';
 import {
   createRouter,
   dataOf,
   defineRoute,
-  ErrorSchema,
   jsonBody,
   jsonContent,
   ok,
@@ -84,25 +83,14 @@ const IdempotencyHeader = z.object({
     .optional()
     .openapi({
       param: { name: 'idempotency-key', in: 'header', required: true },
+      // Checked by the idempotency step (400 IDEMPOTENCY_KEY_REQUIRED / IDEMPOTENCY_KEY_INVALID), not here.
+      minLength: 8,
+      maxLength: 128,
+      pattern: '^[A-Za-z0-9_\\-:.]{8,128}$',
       description: '8–128 of A-Z a-z 0-9 _ - : . ; unique per sale attempt, valid 24 h',
       example: 'pos-7-20261122-0042',
     }),
 });
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-/** The date part must exist: Date.parse rolls 2026-02-30 over into March instead of refusing it. */
-const realDate = (d: string) => {
-  const t = new Date(`${d}T00:00:00.000Z`);
-  return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
-};
-const instant = z
-  .string()
-  .refine(
-    (s) => (DATE.test(s) || (TIMESTAMP.test(s) && !Number.isNaN(Date.parse(s)))) && realDate(s.slice(0, 10)),
-    'a date (YYYY-MM-DD) or an ISO 8601 timestamp with offset',
-  );
-const startOf = (s: string) => new Date(DATE.test(s) ? `${s}T00:00:00.000Z` : s);
 
 const SaleListQuery = PageQuery.extend({
   from: instant.optional().openapi({ description: 'On or after; a date means from its start (UTC)' }),
@@ -115,6 +103,19 @@ export const saleRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/',
+      operationId: 'createSale',
+      errors: [
+        'FORBIDDEN',
+        'NOT_FOUND',
+        'INSUFFICIENT_STOCK',
+        'AMOUNT_TOO_LARGE',
+        'INVALID_DISCOUNT',
+        'CREDIT_LIMIT_EXCEEDED',
+        'IDEMPOTENCY_KEY_REQUIRED',
+        'IDEMPOTENCY_KEY_INVALID',
+        'IDEMPOTENCY_KEY_REUSED',
+        'IDEMPOTENCY_KEY_IN_FLIGHT',
+      ],
       tags,
       ...signedIn('cashier'),
       summary: 'Record a sale (idempotent)',
@@ -123,19 +124,14 @@ export const saleRoutes = createRouter()
         'the credit limit; any refusal writes nothing. A cashier may give a `discount` of at most the shop’s ' +
         '`cashier_discount_limit_bp` of the subtotal (default 0); every discount is audited as `sale.discounted`. A retry with the same `Idempotency-Key` and body gets ' +
         'the first response with `Idempotent-Replayed: true`; another body is 422 IDEMPOTENCY_KEY_REUSED. ' +
-        'Refused requests are not stored, so their key may be retried.',
+        'Refused requests are not stored, so their key may be retried. `unit_price` from a cashier is 403; ' +
+        'IDEMPOTENCY_KEY_IN_FLIGHT (409) means the first request is still running: retry.',
       request: { headers: IdempotencyHeader, ...jsonBody(CreateSale) },
       responses: {
         201: {
           ...jsonContent(dataOf(SaleSchema), 'The sale (or, replayed, the first response)'),
           headers: { 'Idempotent-Replayed': { schema: { type: 'string' }, description: '`true` on a replay' } },
         },
-        403: jsonContent(
-          ErrorSchema,
-          'FORBIDDEN: unit_price sent by a cashier, or a cashier’s discount over the shop’s cashier_discount_limit_bp',
-        ),
-        409: jsonContent(ErrorSchema, 'INSUFFICIENT_STOCK, or IDEMPOTENCY_KEY_IN_FLIGHT (retry)'),
-        422: jsonContent(ErrorSchema, 'INVALID_DISCOUNT, CREDIT_LIMIT_EXCEEDED or IDEMPOTENCY_KEY_REUSED'),
       },
     }),
     async (c) => {
@@ -151,6 +147,7 @@ export const saleRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/',
+      operationId: 'listSales',
       tags,
       ...signedIn('cashier'),
       summary: 'List sales, newest first (a cashier sees their own)',
@@ -175,6 +172,7 @@ export const saleRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/{id}',
+      operationId: 'getSale',
       tags,
       ...signedIn('cashier'),
       summary: 'One sale (a cashier: their own only)',
@@ -187,6 +185,8 @@ export const saleRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/{id}/void',
+      operationId: 'voidSale',
+      errors: ['ALREADY_VOIDED', 'CUSTOMER_DELETED'],
       tags,
       ...signedIn('manager'),
       summary: 'Void a sale: restore its stock and reverse its khata credit, once',
@@ -196,7 +196,6 @@ export const saleRoutes = createRouter()
       request: { params: idParam },
       responses: {
         200: jsonContent(dataOf(SaleSchema), 'The voided sale'),
-        409: jsonContent(ErrorSchema, 'ALREADY_VOIDED, or CUSTOMER_DELETED: a khata sale whose customer was deleted'),
       },
     }),
     async (c) => ok(c, await voidSale(c, c.req.valid('param').id), 200),

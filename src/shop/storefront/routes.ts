@@ -61,6 +61,7 @@ export const storefrontRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/{shop_slug}/products',
+      operationId: 'listStorefrontProducts',
       tags,
       middleware,
       summary: 'A shop’s active products (public)',
@@ -78,6 +79,7 @@ export const storefrontRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/{shop_slug}/products/{id}',
+      operationId: 'getStorefrontProduct',
       tags,
       middleware,
       summary: 'One active product (public)',

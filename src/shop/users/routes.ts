@@ -32,6 +32,7 @@ export const userRoutes = createRouter()
     defineRoute({
       method: 'get',
       path: '/',
+      operationId: 'listUsers',
       tags,
       ...ownerOnly,
       summary: 'List the shop’s users',
@@ -47,6 +48,8 @@ export const userRoutes = createRouter()
     defineRoute({
       method: 'post',
       path: '/',
+      operationId: 'createUser',
+      errors: ['WEAK_PASSWORD', 'EMAIL_TAKEN'],
       tags,
       // Account creation shares the sign-up budget, counted per shop: each refusal tells whether an
       // email has an account somewhere, so an owner must not be a fast email prober.
@@ -61,6 +64,8 @@ export const userRoutes = createRouter()
     defineRoute({
       method: 'patch',
       path: '/{id}',
+      operationId: 'updateUser',
+      errors: ['LAST_OWNER'],
       tags,
       ...ownerOnly,
       summary: 'Rename, change role, or (de)activate a user',

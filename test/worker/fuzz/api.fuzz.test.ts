@@ -1,10 +1,13 @@
 // Issue 8, part 3: every operation of /openapi.json fuzzed with thousands of random, malformed and
 // near-valid requests (bodies, query strings, path params, headers). Whatever arrives: never a 5xx,
 // every non-2xx is the contract's error envelope, every body is JSON, and a refused request writes
-// nothing — no D1 row in any table, no KV revocation mark. Seeds are fixed; fast-check prints the
+// nothing — no D1 row in any table, no KV revocation mark. Issue 11, item 6: every answer is a status
+// (and an error code) that the operation answering it documents in /openapi.json, so a client
+// generated from the document meets no status it was not told of. Seeds are fixed; fast-check prints the
 // seed and path of a failure, and a run replays with them.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_STATUS, type ErrorCode } from '../../../src/http/errors';
 import { PASSWORD } from '../fixtures';
 import { callJson } from '../helpers';
 import { newPhone } from '../shop/sales-fixtures';
@@ -74,6 +77,10 @@ const reachedHandler = new Set<string>();
 const BEFORE_HANDLER = ['VALIDATION_FAILED', 'FORBIDDEN'];
 const outcomes = new Map<string, number>();
 let requests = 0;
+/** Responses checked against what their operation documents (every request but CORS preflights). */
+let documentedChecks = 0;
+/** The document's path templates as patterns, the most literal first (`/rates/latest` before `/rates/{id}`). */
+let templates: { path: string; pattern: RegExp }[];
 
 const describeSpec = (s: Spec) =>
   JSON.stringify({ ...s, body: s.body && { ...s.body, text: s.body.text.slice(0, 300) } }).slice(0, 2000);
@@ -105,6 +112,7 @@ async function request(spec: Spec): Promise<string | undefined> {
   const text = await res.text();
   const where = `${res.status} ${text.slice(0, 500)}\nfor ${describeSpec(spec)}`;
   const json = checkResponse(res, text, spec.method, headers, where);
+  checkDocumented(spec.method, spec.path + spec.query, res.status, json?.error?.code, where);
   const outcome = `${spec.op} → ${res.status} ${json?.error?.code ?? ''}`.trim();
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
   // A changed method may reach another route (or none): the operation's exceptions are not its.
@@ -183,6 +191,55 @@ function checkResponse(res: Response, text: string, method: string, sentHeaders:
   if (res.status === 429) expect(res.headers.get('retry-after'), where).toMatch(/^\d+$/);
   if (res.status === 405) expect(res.headers.get('allow'), where).toEqual(expect.any(String));
   return body;
+}
+
+/** What the app's own middleware answers before any route is found: a bad body, a broken config. */
+const beforeRouting = (method: string): [number, string[]][] => [
+  ...(['GET', 'HEAD'].includes(method)
+    ? []
+    : ([
+        [400, ['MALFORMED_JSON']],
+        [413, ['PAYLOAD_TOO_LARGE']],
+        [415, ['UNSUPPORTED_MEDIA_TYPE']],
+      ] as [number, string[]][])),
+  [500, ['INTERNAL_ERROR', 'MISCONFIGURED']],
+];
+
+/**
+ * Which documented operation answers `method url` as the router sees it (a changed method, a path
+ * value with `..` or a trailing slash may land on another route, or none), and the statuses (with
+ * their codes) a client was told of. A path the document has, asked with another method, may answer
+ * 405 — documented on that path's operations; no path at all is 404.
+ */
+function answering(method: string, url: string): { key: string; responses: Map<number, string[]> } {
+  const path = new URL(url, 'http://fuzz').pathname;
+  const asked = method === 'HEAD' ? 'GET' : method;
+  if (asked === 'OPTIONS')
+    return { key: 'OPTIONS (CORS preflight)', responses: new Map([[204, []], ...beforeRouting(method)]) };
+  const matching = templates.filter((t) => t.pattern.test(path));
+  const op = matching.map((t) => opByKey.get(`${asked} ${t.path}`)).find((o) => o !== undefined);
+  if (op) return { key: op.key, responses: op.responses };
+  if (matching.length > 0) {
+    const others = matching.flatMap((t) => ops.filter((o) => o.path === t.path));
+    for (const o of others) expect(o.responses.get(405), `${o.key} documents 405`).toEqual(['METHOD_NOT_ALLOWED']);
+    return {
+      key: `${asked} ${matching[0]!.path} (not served)`,
+      responses: new Map([[405, ['METHOD_NOT_ALLOWED']], ...beforeRouting(method)]),
+    };
+  }
+  return { key: `${asked} ${path} (no route)`, responses: new Map([[404, ['NOT_FOUND']], ...beforeRouting(method)]) };
+}
+
+/** The status (and the error code) is one the answering operation documents, and the code's status is the registry's. */
+function checkDocumented(method: string, url: string, status: number, code: string | undefined, where: string) {
+  const { key, responses } = answering(method, url);
+  const codes = responses.get(status);
+  expect(codes, `${key} answered ${status}, which it does not document: ${where}`).toBeDefined();
+  if (code !== undefined) {
+    expect(ERROR_STATUS[code as ErrorCode], `${code} is not a ${status} in src/http/errors.ts: ${where}`).toBe(status);
+    expect(codes, `${key} answered ${status} ${code}, a code it does not document: ${where}`).toContain(code);
+  }
+  documentedChecks++;
 }
 
 // --- Arbitraries that need the world ---------------------------------------------------------
@@ -466,6 +523,14 @@ beforeAll(async () => {
   doc = body as OpenApiDocument;
   ops = operationsOf(doc);
   opByKey = new Map(ops.map((o) => [o.key, o]));
+  templates = [...new Set(ops.map((o) => o.path))]
+    .map((path) => ({
+      path,
+      literal: path.split('/').filter((s) => s && !s.startsWith('{')).length,
+      pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    }))
+    .sort((a, b) => b.literal - a.literal)
+    .map(({ path, pattern }) => ({ path, pattern }));
   for (const key of ENDS_SESSION) expect(ops.map((o) => o.key)).toContain(key);
   world = await buildWorld();
   g = generators(doc, hints);
@@ -474,7 +539,10 @@ beforeAll(async () => {
 
 afterAll(() => {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`fuzz: ${requests} requests over ${ops.length} operations in ${seconds} s`);
+  console.log(
+    `fuzz: ${requests} requests over ${ops.length} operations in ${seconds} s; ` +
+      `${documentedChecks} answers checked against the statuses and codes their operation documents`,
+  );
   console.log(
     [...outcomes]
       .sort()

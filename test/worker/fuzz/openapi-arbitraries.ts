@@ -29,8 +29,13 @@ export interface Parameter {
   schema: JsonSchema;
 }
 
+interface ResponseObject {
+  content?: Record<string, { schema: JsonSchema }>;
+}
+
 interface OperationObject {
   parameters?: Parameter[];
+  responses?: Record<string, ResponseObject>;
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> };
   security?: unknown[];
 }
@@ -48,7 +53,15 @@ export interface Operation {
   params: Parameter[];
   body?: { schema: JsonSchema; required: boolean };
   secured: boolean;
+  /** The documented statuses, each with the error codes it documents (none for a success). */
+  responses: Map<number, string[]>;
 }
+
+/** The `code` enum of an error response (the envelope's `error.code`). */
+const codesOf = (r: ResponseObject): string[] => {
+  const error = r.content?.['application/json']?.schema.properties?.error;
+  return (error?.properties?.code?.enum as string[] | undefined) ?? [];
+};
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -66,6 +79,7 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
           params: op.parameters ?? [],
           body: json ? { schema: json.schema, required: op.requestBody?.required ?? false } : undefined,
           secured: (op.security ?? []).length > 0,
+          responses: new Map(Object.entries(op.responses ?? {}).map(([status, r]) => [Number(status), codesOf(r)])),
         };
       }),
   );

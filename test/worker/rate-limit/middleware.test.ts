@@ -22,6 +22,7 @@ function buildApp() {
     defineRoute({
       method: 'post',
       path: '/login',
+      operationId: 'login',
       middleware: [rateLimit('login', byIpAndEmail, { failMode: 'closed' })],
       request: jsonBody(z.strictObject({ email: z.string(), password: z.string() })),
       responses: { 200: Ok },
@@ -32,6 +33,7 @@ function buildApp() {
     defineRoute({
       method: 'get',
       path: '/products',
+      operationId: 'products',
       middleware: [rateLimit('public', byIp, { failMode: 'open' })],
       responses: { 200: Ok },
     }),
@@ -41,6 +43,7 @@ function buildApp() {
     defineRoute({
       method: 'get',
       path: '/conflict',
+      operationId: 'conflict',
       middleware: [rateLimit('public', byIp, { failMode: 'open' })],
       responses: { 200: Ok },
     }),
@@ -52,6 +55,7 @@ function buildApp() {
     defineRoute({
       method: 'get',
       path: '/mine',
+      operationId: 'mine',
       middleware: [rateLimit('api', byUser, { failMode: 'open' })],
       responses: { 200: Ok },
     }),
