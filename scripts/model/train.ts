@@ -194,6 +194,7 @@ const card = {
   name: NAME,
   version,
   created,
+  data: `synthetic: ${rows} invented sales from scripts/model/generate.ts (${GENERATOR.name} ${GENERATOR.version}), not real shop data; its error measures how well the trees recover the generator's own constants`,
   description:
     'Predicts the selling price (paise) of a jewellery piece from its metal, purity, weights, making charge and the day rate. ' +
     'The trees give two coefficients from scale-free features (category, metal, purity, making charge): a, price per paise of metal value, and b, price per mg of stone. The graph computes price = net × rate × a + stone × b, so price ÷ metal value = a + b × stone ÷ metal value, weights never leave the range the trees saw, and more metal or more stone always costs more.',
