@@ -3,19 +3,12 @@
 // trees are searched, stored and exported the same way.
 import type { Tree } from './ensemble';
 import { leafOf } from './ensemble';
-import { binFeatures, growTree, type Stats } from './gbt';
+import { binFeatures, type GbtOptions, growTree, type Stats } from './gbt';
 import type { Rng } from './rng';
 
 export type Loss = { kind: 'squared' } | { kind: 'quantile'; tau: number };
 
-export interface BoostOptions {
-  rounds: number;
-  learningRate: number;
-  maxDepth: number;
-  minLeaf: number;
-  subsample: number;
-  maxBins: number;
-}
+export type BoostOptions = Omit<GbtOptions, 'splitFeatures'>;
 
 export interface Matrix {
   x: Float32Array;

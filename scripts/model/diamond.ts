@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   CLARITIES,
   type Clarity,
@@ -24,25 +23,16 @@ import {
   type Imputation,
 } from '../../src/ml/diamond';
 import { type BoostOptions, boost, type Matrix, quantile } from './boost';
+import { createdAt, trainerArgs } from './cli';
 import { type Ensemble, nodeCount, targets } from './ensemble';
 import { encodeModel, type f32, IR_VERSION, OPSETS, op, tensorType, treeEnsembleNode } from './onnx';
 import { createRng, type Rng } from './rng';
 import { scatterSvg } from './svg';
 
-const { values: args } = parseArgs({
-  options: {
-    version: { type: 'string', default: '1.0.0' },
-    seed: { type: 'string', default: '20261130' },
-    data: { type: 'string', default: 'data/diamonds.tsv' },
-    out: { type: 'string', default: 'models' },
-    fixtures: { type: 'string', default: 'test/fixtures' },
-  },
-});
+const args = trainerArgs('20261130', { data: 'data/diamonds.tsv' });
 
 const NAME = 'tijori-diamond';
-const version = args.version!;
-if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`--version must be semver (x.y.z), got ${version}`);
-const seed = Number(args.seed);
+const { version, seed } = args;
 /** The interval's nominal coverage and the quantiles its two models aim at. */
 const COVERAGE = 0.8;
 const SHARES = { holdout: 0.2, calibration: 0.1 } as const;
@@ -98,7 +88,7 @@ function shuffled<T>(xs: readonly T[], rng: Rng): T[] {
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 const median = (xs: number[]) => quantile(xs, 0.5);
 
-const all = readRows(args.data!);
+const all = readRows(String(args.data));
 // Separate streams: the split, the boosting and the fixture never share draws.
 const rows = shuffled(all, createRng(seed));
 const nHold = Math.round(rows.length * SHARES.holdout);
@@ -320,15 +310,15 @@ const onnx = encodeModel(
 );
 const sha256 = createHash('sha256').update(onnx).digest('hex');
 const base = `diamond-${version}`;
-mkdirSync(args.out!, { recursive: true });
-writeFileSync(path.join(args.out!, `${base}.onnx`), onnx);
+mkdirSync(args.out, { recursive: true });
+writeFileSync(path.join(args.out, `${base}.onnx`), onnx);
 
 const step = Math.max(1, Math.floor(holdout.length / 1500));
 const points = holdout
   .map((r, i) => ({ actual: r.price * 100, predicted: holdPoint[i]! * 100, baseline: linearPred[i]! * 100 }))
   .filter((_, i) => i % step === 0);
 writeFileSync(
-  path.join(args.out!, `${base}.svg`),
+  path.join(args.out, `${base}.svg`),
   scatterSvg(
     points,
     `${NAME} ${version}: predicted vs actual (holdout, ${points.length} of ${holdout.length})`,
@@ -337,9 +327,7 @@ writeFileSync(
   ),
 );
 
-const created = process.env.SOURCE_DATE_EPOCH
-  ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000).toISOString()
-  : new Date().toISOString();
+const created = createdAt();
 const card = {
   name: NAME,
   version,
@@ -380,7 +368,7 @@ const card = {
   parity_fixture: `test/fixtures/${base}-parity.json`,
   retrain: `npm run model:train:diamond -- --version ${version} --seed ${seed}`,
 };
-writeFileSync(path.join(args.out!, `${base}.json`), `${JSON.stringify(card, null, 2)}\n`);
+writeFileSync(path.join(args.out, `${base}.json`), `${JSON.stringify(card, null, 2)}\n`);
 
 // Parity fixture: 1,000 holdout stones as API items (every third with its measurements left out,
 // every seventh with a 0 for an unmeasured z) and the graph's output for each.
@@ -397,9 +385,9 @@ const fixtureUsd = predictUsd({
   stride: DIAMOND_FEATURE_COUNT,
   rows: fixtureItems.length,
 });
-mkdirSync(args.fixtures!, { recursive: true });
+mkdirSync(args.fixtures, { recursive: true });
 writeFileSync(
-  path.join(args.fixtures!, `${base}-parity.json`),
+  path.join(args.fixtures, `${base}-parity.json`),
   `${JSON.stringify({
     model: { name: NAME, version, sha256 },
     cases: fixtureItems.map((item, i) => ({ item, price_usd: Array.from(fixtureUsd.subarray(i * 3, i * 3 + 3)) })),

@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   FORECAST_FEATURE_COUNT,
   FORECAST_FEATURES,
@@ -20,23 +19,14 @@ import {
   QUANTILES,
   WINDOW,
 } from '../../src/ml/forecast';
+import { createdAt, trainerArgs } from './cli';
 import { encodeModel, f32, IR_VERSION, OPSETS, op, tensorType } from './onnx';
 import { createRng } from './rng';
 
-const { values: args } = parseArgs({
-  options: {
-    version: { type: 'string', default: '1.0.0' },
-    seed: { type: 'string', default: '20261130' },
-    data: { type: 'string', default: 'data/gold-monthly-usd.csv' },
-    out: { type: 'string', default: 'models' },
-    fixtures: { type: 'string', default: 'test/fixtures' },
-  },
-});
+const args = trainerArgs('20261130', { data: 'data/gold-monthly-usd.csv' });
 
 const NAME = 'tijori-gold-forecast';
-const version = args.version!;
-if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`--version must be semver (x.y.z), got ${version}`);
-const seed = Number(args.seed);
+const { version, seed } = args;
 /**
  * The floating price: the US closed the gold window on 15 August 1971 (before that the official
  * price was $35 and the monthly figures before 1960 are annual values repeated), so the model
@@ -48,7 +38,7 @@ const BACKTEST_FROM = '2015-01';
 /** Ridge on the slopes: keeps the solve well posed; small against ~600 rows of squared returns. */
 const RIDGE = 1e-4;
 
-const csv = readFileSync(args.data!, 'utf8').trim().split('\n').slice(1);
+const csv = readFileSync(String(args.data), 'utf8').trim().split('\n').slice(1);
 const series = csv.map((l) => l.split(',')).filter(([m]) => m! >= FIRST_MONTH);
 const months = series.map(([m]) => m!);
 const prices = series.map(([, p]) => Number(p));
@@ -261,11 +251,11 @@ const onnx = encodeModel(
 );
 const sha256 = createHash('sha256').update(onnx).digest('hex');
 const base = `gold-forecast-${version}`;
-mkdirSync(args.out!, { recursive: true });
-writeFileSync(path.join(args.out!, `${base}.onnx`), onnx);
+mkdirSync(args.out, { recursive: true });
+writeFileSync(path.join(args.out, `${base}.onnx`), onnx);
 // The series the Worker forecasts from when a shop has too little history of its own.
 writeFileSync(
-  path.join(args.out!, 'world-gold-usd.json'),
+  path.join(args.out, 'world-gold-usd.json'),
   `${JSON.stringify({
     source: 'gold-prices data package (PDDL): World Bank Pink Sheet monthly averages; data/gold-monthly-usd.csv',
     unit: 'US dollars per troy ounce',
@@ -277,9 +267,7 @@ writeFileSync(
 
 const h1 = backtest[0]!;
 const h6 = backtest[HORIZONS - 1]!;
-const created = process.env.SOURCE_DATE_EPOCH
-  ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000).toISOString()
-  : new Date().toISOString();
+const created = createdAt();
 const card = {
   name: NAME,
   version,
@@ -324,7 +312,7 @@ const card = {
   parity_fixture: `test/fixtures/${base}-parity.json`,
   retrain: `npm run model:train:gold-forecast -- --version ${version}`,
 };
-writeFileSync(path.join(args.out!, `${base}.json`), `${JSON.stringify(card, null, 2)}\n`);
+writeFileSync(path.join(args.out, `${base}.json`), `${JSON.stringify(card, null, 2)}\n`);
 
 // Parity fixture: 1,000 histories — every 24-month window of the real series, then seeded random
 // walks of 24–60 months in other units and volatilities — and the trainer's evaluation of each.
@@ -342,9 +330,9 @@ while (histories.length < 1000) {
     }),
   );
 }
-mkdirSync(args.fixtures!, { recursive: true });
+mkdirSync(args.fixtures, { recursive: true });
 writeFileSync(
-  path.join(args.fixtures!, `${base}-parity.json`),
+  path.join(args.fixtures, `${base}-parity.json`),
   `${JSON.stringify({
     model: { name: NAME, version, sha256 },
     cases: histories.map((history) => ({ history, log_return: evaluate(model, forecastFeatures(history)) })),
