@@ -12,7 +12,7 @@ import { notFoundHandler } from './http/not-found';
 import { createRouter } from './http/openapi';
 import { requestId } from './http/request-id';
 import { securityHeaders } from './http/security-headers';
-import { predictionRoutes } from './ml/routes';
+import { predictionRoutes, rateForecastRoutes } from './ml/routes';
 import { opsRoutes } from './ops/routes';
 import { auditRoutes } from './shop/audit/routes';
 import { customerRoutes } from './shop/customers/routes';
@@ -45,6 +45,7 @@ export function createApp() {
   app.route('/api/v1/products', productRoutes);
   app.route('/api/v1/storefront', storefrontRoutes);
   app.route('/api/v1/rates', rateRoutes);
+  app.route('/api/v1/rates', rateForecastRoutes);
   app.route('/api/v1/audit', auditRoutes);
   app.route('/api/v1/customers', customerRoutes);
   app.route('/api/v1/customers', khataRoutes);

@@ -1,12 +1,13 @@
-// A regression tree ensemble in the shape ONNX's TreeEnsembleRegressor stores it (two targets:
-// a = price per paise of metal value, b = price per mg of stone), and the plain JS walk of it: the
-// trainer's predictions, the parity fixture's expected values and the bench's baseline all come
-// from these functions.
+// A regression tree ensemble in the shape ONNX's TreeEnsembleRegressor stores it (the price model's
+// two targets are a = price per paise of metal value and b = price per mg of stone; the diamond
+// model's three are log price and its interval), and the plain JS walk of it: the trainers'
+// predictions, the parity fixtures' expected values and the bench's baseline all come from these
+// functions.
 import { COLUMN, FEATURE_COUNT } from '../../src/ml/features';
 
 export interface Tree {
-  /** Which coefficient this tree adds to: 0 = a (metal), 1 = b (stone). */
-  target: 0 | 1;
+  /** Which target this tree adds to (price model: 0 = a (metal), 1 = b (stone)). */
+  target: number;
   /** Per node: the feature compared, or -1 for a leaf. */
   feature: Int32Array;
   /** `x <= threshold` goes to `left` (ONNX BRANCH_LEQ, the "true" branch). */
@@ -18,24 +19,29 @@ export interface Tree {
 }
 
 export interface Ensemble {
-  /** Base value of each target. */
-  base: [number, number];
+  /** Base value of each target (its length is the number of targets). */
+  base: number[];
   trees: Tree[];
 }
 
-export function leafOf(t: Tree, x: Float32Array, row: number): number {
-  const o = row * FEATURE_COUNT;
+/** The leaf value `t` gives row `row` of the row-major matrix `x` of `stride` columns. */
+export function leafOf(t: Tree, x: Float32Array, row: number, stride: number): number {
+  const o = row * stride;
   let n = 0;
   while (t.feature[n]! >= 0) n = x[o + t.feature[n]!]! <= t.threshold[n]! ? t.left[n]! : t.right[n]!;
   return t.value[n]!;
 }
 
-/** Both coefficients for `row` of `x`, accumulated in float32 in tree order as onnxruntime does. */
-export function coefficients(e: Ensemble, x: Float32Array, row: number): [number, number] {
-  const s = [0, 0];
-  for (const t of e.trees) s[t.target] = Math.fround(s[t.target]! + leafOf(t, x, row));
-  return [Math.fround(s[0]! + e.base[0]), Math.fround(s[1]! + e.base[1])];
+/** Every target's value for `row` of `x`, accumulated in float32 in tree order as onnxruntime does. */
+export function targets(e: Ensemble, x: Float32Array, row: number, stride: number): number[] {
+  const s = e.base.map(() => 0);
+  for (const t of e.trees) s[t.target] = Math.fround(s[t.target]! + leafOf(t, x, row, stride));
+  return s.map((v, k) => Math.fround(v + e.base[k]!));
 }
+
+/** The price model's two coefficients for `row` of `x`. */
+export const coefficients = (e: Ensemble, x: Float32Array, row: number) =>
+  targets(e, x, row, FEATURE_COUNT) as [number, number];
 
 const F32_MILLI = Math.fround(0.001);
 

@@ -26,19 +26,26 @@ export interface RoundReport {
   validRmsre: number;
 }
 
-interface Binned {
+export interface Binned {
   /** Per split feature: ascending edges (float32 values); bin b holds x <= edges[b] (last bin: above all). */
   edges: Float32Array[];
   /** bins[f][i]: the bin of row i for split feature f. */
   bins: Uint16Array[];
 }
 
-function binFeatures(x: Float32Array, n: number, features: readonly number[], maxBins: number): Binned {
+/** Bins `features` of the row-major matrix `x` (`stride` columns a row) for the split search. */
+export function binFeatures(
+  x: Float32Array,
+  n: number,
+  stride: number,
+  features: readonly number[],
+  maxBins: number,
+): Binned {
   const edges: Float32Array[] = [];
   const bins: Uint16Array[] = [];
   for (const f of features) {
     const col = new Float32Array(n);
-    for (let i = 0; i < n; i++) col[i] = x[i * FEATURE_COUNT + f]!;
+    for (let i = 0; i < n; i++) col[i] = x[i * stride + f]!;
     const sorted = Float32Array.from(col).sort();
     const unique: number[] = [];
     for (const v of sorted) if (unique.length === 0 || unique[unique.length - 1] !== v) unique.push(v);
@@ -78,8 +85,8 @@ interface Split {
   gain: number;
 }
 
-/** Newton step statistics: g = w·r·m and h = w·m² per row (see trainGbt). */
-interface Stats {
+/** Newton step statistics per row: gradient g and hessian h (the leaf value is lr · Σg / Σh). */
+export interface Stats {
   g: Float64Array;
   h: Float64Array;
 }
@@ -130,14 +137,21 @@ function bestSplit(
   return best;
 }
 
-function growTree(
+export type TreeOptions = Pick<GbtOptions, 'maxDepth' | 'minLeaf' | 'learningRate'>;
+
+/**
+ * One regression tree on the binned `features` (split on the `cols` among them) over `rows`. A leaf
+ * is worth lr · Σg / Σh of its rows, or what `leafValue` says for them (e.g. a quantile of residuals).
+ */
+export function growTree(
   b: Binned,
   features: readonly number[],
   cols: readonly number[],
   rows: Int32Array,
   st: Stats,
-  target: 0 | 1,
-  o: GbtOptions,
+  target: number,
+  o: TreeOptions,
+  leafValue?: (rows: Int32Array) => number,
 ): Tree {
   const feature: number[] = [];
   const threshold: number[] = [];
@@ -158,6 +172,10 @@ function growTree(
     const { id, rows: r, depth } = stack.pop()!;
     const split = depth < o.maxDepth && r.length >= 2 * o.minLeaf ? bestSplit(b, cols, r, st, o.minLeaf) : undefined;
     if (!split) {
+      if (leafValue) {
+        value[id] = Math.fround(leafValue(r));
+        continue;
+      }
       let g = 0;
       let h = 0;
       for (const i of r) {
@@ -224,7 +242,7 @@ export function trainGbt(
   const features = [...new Set([...o.splitFeatures[0], ...o.splitFeatures[1]])].sort((p, q) => p - q);
   const colsOf = (fs: readonly number[]) => fs.map((f) => features.indexOf(f));
   const cols: [number[], number[]] = [colsOf(o.splitFeatures[0]), colsOf(o.splitFeatures[1])];
-  const binned = binFeatures(train.x, n, features, o.maxBins);
+  const binned = binFeatures(train.x, n, FEATURE_COUNT, features, o.maxBins);
   const w = Float64Array.from(train.ratio, (v) => 1 / (v * v));
   const u = train.stonePerValue;
 
@@ -272,9 +290,10 @@ export function trainGbt(
       } else for (let i = 0; i < n; i++) if (rng.next() < o.subsample) sample.push(i);
       const tree = growTree(binned, features, cols[target], Int32Array.from(sample), st, target, o);
       trees.push(tree);
-      for (let i = 0; i < n; i++) score[target][i] = Math.fround(score[target][i]! + leafOf(tree, train.x, i));
+      for (let i = 0; i < n; i++)
+        score[target][i] = Math.fround(score[target][i]! + leafOf(tree, train.x, i, FEATURE_COUNT));
       for (let i = 0; i < valid.ratio.length; i++)
-        vScore[target][i] = Math.fround(vScore[target][i]! + leafOf(tree, valid.x, i));
+        vScore[target][i] = Math.fround(vScore[target][i]! + leafOf(tree, valid.x, i, FEATURE_COUNT));
     }
     onRound({
       round,

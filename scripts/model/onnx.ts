@@ -1,5 +1,5 @@
-// Writes (and reads back) the price model as ONNX: the subset of onnx.proto (IR 8) this graph needs,
-// encoded with protobufjs. The graph is
+// Writes (and reads back) the models as ONNX: the subset of onnx.proto (IR 8) their graphs need,
+// encoded with protobufjs. The price model's graph is
 //   [a, b] = ai.onnx.ml.TreeEnsembleRegressor(features)          (two targets)
 //   metal  = net_weight_mg × rate_per_gram × 0.001                (paise)
 //   price  = metal × a + stone_weight_mg × b;  ratio = price / metal
@@ -123,7 +123,7 @@ function treeEnsembleAttributes(e: Ensemble) {
   return [
     str('aggregate_function', 'SUM'),
     floats('base_values', e.base),
-    { name: 'n_targets', type: ATTR.INT, i: 2 },
+    { name: 'n_targets', type: ATTR.INT, i: e.base.length },
     ints('nodes_falsenodeids', a.falseIds),
     ints('nodes_featureids', a.featureIds),
     { name: 'nodes_modes', type: ATTR.STRINGS, strings: a.modes },
@@ -139,14 +139,24 @@ function treeEnsembleAttributes(e: Ensemble) {
   ];
 }
 
-const tensorType = (dims: (number | string)[]) => ({
+/** A TreeEnsembleRegressor node: `input` [N, F] → `output` [N, targets]. */
+export const treeEnsembleNode = (e: Ensemble, input: string, output: string) => ({
+  name: 'trees',
+  op_type: 'TreeEnsembleRegressor',
+  domain: 'ai.onnx.ml',
+  input: [input],
+  output: [output],
+  attribute: treeEnsembleAttributes(e),
+});
+
+export const tensorType = (dims: (number | string)[]) => ({
   tensor_type: {
     elem_type: FLOAT,
     shape: { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) },
   },
 });
 
-const op = (op_type: string, out: string, input: string[]) => ({
+export const op = (op_type: string, out: string, input: string[]) => ({
   name: out,
   op_type,
   domain: '',
@@ -155,7 +165,7 @@ const op = (op_type: string, out: string, input: string[]) => ({
 });
 const slice = (out: string, from: string, start: string, end: string) => op('Slice', out, [from, start, end, 'axis1']);
 
-const i64 = (name: string, v: number[]) => ({ name, data_type: INT64, dims: [v.length], int64_data: v });
+export const i64 = (name: string, v: number[]) => ({ name, data_type: INT64, dims: [v.length], int64_data: v });
 
 export interface ModelMeta {
   name: string;
@@ -164,9 +174,40 @@ export interface ModelMeta {
   doc: string;
 }
 
-/** The model's ONNX bytes; a pure function of the ensemble and `meta` (no timestamps). */
-export function toOnnx(e: Ensemble, meta: ModelMeta): Uint8Array {
+export const f32 = (name: string, dims: number[], values: ArrayLike<number>) => ({
+  name,
+  data_type: FLOAT,
+  dims,
+  float_data: Array.from(values),
+});
+
+/**
+ * ONNX bytes for `graph` (onnx.GraphProto as a plain object); a pure function of its arguments (no
+ * timestamps), so the same training run gives the same bytes.
+ */
+export function encodeModel(meta: ModelMeta, graph: object, metadata: Record<string, string>): Uint8Array {
   const [major = 0, minor = 0, patch = 0] = meta.version.split('.').map(Number);
+  const model = {
+    ir_version: IR_VERSION,
+    producer_name: 'tijori-trainer',
+    producer_version: meta.producerVersion,
+    domain: 'app.tijori',
+    model_version: major * 1_000_000 + minor * 1_000 + patch,
+    doc_string: meta.doc,
+    graph,
+    opset_import: OPSETS.map((o) => ({ ...o })),
+    metadata_props: Object.entries({ name: meta.name, version: meta.version, ...metadata }).map(([key, value]) => ({
+      key,
+      value,
+    })),
+  };
+  const err = ModelProto.verify(model);
+  if (err) throw new Error(`ONNX model does not verify: ${err}`);
+  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+}
+
+/** The price model's ONNX bytes. */
+export function toOnnx(e: Ensemble, meta: ModelMeta): Uint8Array {
   const graph = {
     name: meta.name,
     doc_string: meta.doc,
@@ -191,17 +232,10 @@ export function toOnnx(e: Ensemble, meta: ModelMeta): Uint8Array {
       i64('col2', [2]),
       i64('col3', [3]),
       i64('axis1', [1]),
-      { name: 'milli', data_type: FLOAT, dims: [], float_data: [0.001] },
+      f32('milli', [], [0.001]),
     ],
     node: [
-      {
-        name: 'trees',
-        op_type: 'TreeEnsembleRegressor',
-        domain: 'ai.onnx.ml',
-        input: ['features'],
-        output: ['coefficients'],
-        attribute: treeEnsembleAttributes(e),
-      },
+      treeEnsembleNode(e, 'features', 'coefficients'),
       slice('a', 'coefficients', 'col0', 'col1'),
       slice('b', 'coefficients', 'col1', 'col2'),
       slice('net', 'features', `col${COLUMN.net}`, `col${COLUMN.net + 1}`),
@@ -215,24 +249,7 @@ export function toOnnx(e: Ensemble, meta: ModelMeta): Uint8Array {
       op('Div', 'ratio', ['price', 'metal_value']),
     ],
   };
-  const model = {
-    ir_version: IR_VERSION,
-    producer_name: 'tijori-trainer',
-    producer_version: meta.producerVersion,
-    domain: 'app.tijori',
-    model_version: major * 1_000_000 + minor * 1_000 + patch,
-    doc_string: meta.doc,
-    graph,
-    opset_import: OPSETS.map((o) => ({ ...o })),
-    metadata_props: [
-      { key: 'name', value: meta.name },
-      { key: 'version', value: meta.version },
-      { key: 'features', value: FEATURES.map((f) => f.name).join(',') },
-    ],
-  };
-  const err = ModelProto.verify(model);
-  if (err) throw new Error(`ONNX model does not verify: ${err}`);
-  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+  return encodeModel(meta, graph, { features: FEATURES.map((f) => f.name).join(',') });
 }
 
 /** Reads the tree ensemble back out of ONNX bytes (the bench walks exactly what ships). */
@@ -252,7 +269,7 @@ export function ensembleFromOnnx(bytes: Uint8Array): Ensemble {
   const sizes = new Array(nTrees).fill(0);
   for (let k = 0; k < treeIds.length; k++) sizes[treeIds[k]!] = Math.max(sizes[treeIds[k]!], nodeIds[k]! + 1);
   const trees: Tree[] = sizes.map((s) => ({
-    target: 0 as 0 | 1,
+    target: 0,
     feature: new Int32Array(s).fill(-1),
     threshold: new Float32Array(s),
     left: new Int32Array(s),
@@ -274,9 +291,8 @@ export function ensembleFromOnnx(bytes: Uint8Array): Ensemble {
   const tId = num('target_ids');
   for (let k = 0; k < tTree.length; k++) {
     const t = trees[tTree[k]!]!;
-    t.target = tId[k] === 1 ? 1 : 0;
+    t.target = tId[k]!;
     t.value[tNode[k]!] = t.value[tNode[k]!]! + tWeight[k]!;
   }
-  const [a0 = 0, b0 = 0] = num('base_values');
-  return { base: [a0, b0], trees };
+  return { base: num('base_values'), trees };
 }

@@ -1,4 +1,4 @@
-// A dependency-free predicted-vs-actual scatter (log-log, both axes in rupees) for the model card.
+// A dependency-free predicted-vs-actual scatter (log-log) for the model cards.
 
 export interface Point {
   actual: number;
@@ -7,7 +7,20 @@ export interface Point {
   baseline?: number;
 }
 
-export function scatterSvg(points: readonly Point[], title: string, subtitle: string): string {
+export interface Axes {
+  /** Tick label for a major value (a power of ten). */
+  tick: (major: number) => string;
+  baseline: string;
+}
+
+/** The price model's axes: points in paise, ticks in rupees (lakh above ₹1,00,000). */
+const RUPEES: Axes = {
+  tick: (d) => (d >= 1e5 ? `₹${d / 1e5}L` : `₹${d.toLocaleString('en-IN')}`),
+  baseline: 'formula baseline (metal + making + GST)',
+};
+
+/** Points are in hundredths of the axes' unit (paise, cents). */
+export function scatterSvg(points: readonly Point[], title: string, subtitle: string, axes: Axes = RUPEES): string {
   const W = 720;
   const H = 720;
   const pad = { l: 80, r: 24, t: 64, b: 64 };
@@ -28,7 +41,7 @@ export function scatterSvg(points: readonly Point[], title: string, subtitle: st
     `<text x="${W / 2}" y="44" text-anchor="middle" fill="#555">${subtitle}</text>`,
   );
   for (let d = lo; d <= hi; d *= 10) {
-    const label = d >= 1e5 ? `₹${d / 1e5}L` : `₹${d.toLocaleString('en-IN')}`;
+    const label = axes.tick(d);
     parts.push(
       `<line x1="${f(sx(d))}" y1="${pad.t}" x2="${f(sx(d))}" y2="${H - pad.b}" stroke="#eee"/>`,
       `<line x1="${pad.l}" y1="${f(sy(d))}" x2="${W - pad.r}" y2="${f(sy(d))}" stroke="#eee"/>`,
@@ -54,7 +67,7 @@ export function scatterSvg(points: readonly Point[], title: string, subtitle: st
   }
   parts.push(
     `<circle cx="${pad.l + 16}" cy="${pad.t + 12}" r="4" fill="#2c6fbb"/><text x="${pad.l + 26}" y="${pad.t + 16}">model</text>`,
-    `<circle cx="${pad.l + 16}" cy="${pad.t + 30}" r="4" fill="#e67e22" fill-opacity="0.5"/><text x="${pad.l + 26}" y="${pad.t + 34}">formula baseline (metal + making + GST)</text>`,
+    `<circle cx="${pad.l + 16}" cy="${pad.t + 30}" r="4" fill="#e67e22" fill-opacity="0.5"/><text x="${pad.l + 26}" y="${pad.t + 34}">${axes.baseline}</text>`,
     '</svg>',
   );
   return `${parts.join('\n')}\n`;

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { COLUMN, encode, FEATURES, metalValuePaise, type PriceItem } from '../../src/ml/features';
+import { createdAt, trainerArgs } from './cli';
 import { coefficients, type Ensemble, nodeCount, predictAll } from './ensemble';
 import { type BoostData, type GbtOptions, trainGbt } from './gbt';
 import { formulaPrice, GENERATOR, generate, jewellerPrice, type Sample, sampleItem } from './generate';
@@ -14,21 +14,10 @@ import { IR_VERSION, OPSETS, toOnnx } from './onnx';
 import { createRng } from './rng';
 import { scatterSvg } from './svg';
 
-const { values: args } = parseArgs({
-  options: {
-    version: { type: 'string', default: '1.0.0' },
-    seed: { type: 'string', default: '20261122' },
-    rows: { type: 'string', default: '40000' },
-    rounds: { type: 'string', default: '100' },
-    out: { type: 'string', default: 'models' },
-    fixtures: { type: 'string', default: 'test/fixtures' },
-  },
-});
+const args = trainerArgs('20261122', { rows: '40000', rounds: '100' });
 
 const NAME = 'tijori-price';
-const version = args.version!;
-if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`--version must be semver (x.y.z), got ${version}`);
-const seed = Number(args.seed);
+const { version, seed } = args;
 const rows = Number(args.rows);
 const HOLDOUT_SHARE = 0.2;
 
@@ -187,13 +176,12 @@ writeFileSync(
   ),
 );
 
-const created = process.env.SOURCE_DATE_EPOCH
-  ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000).toISOString()
-  : new Date().toISOString();
+const created = createdAt();
 const card = {
   name: NAME,
   version,
   created,
+  data: `synthetic: ${rows} invented sales from scripts/model/generate.ts (${GENERATOR.name} ${GENERATOR.version}), not real shop data; its error measures how well the trees recover the generator's own constants`,
   description:
     'Predicts the selling price (paise) of a jewellery piece from its metal, purity, weights, making charge and the day rate. ' +
     'The trees give two coefficients from scale-free features (category, metal, purity, making charge): a, price per paise of metal value, and b, price per mg of stone. The graph computes price = net × rate × a + stone × b, so price ÷ metal value = a + b × stone ÷ metal value, weights never leave the range the trees saw, and more metal or more stone always costs more.',

@@ -1,15 +1,14 @@
 // Price predictions: fill each item's missing rate from the shop's latest rates, then one model run
 // for the whole batch, rounded to integer paise at the boundary.
 import type { Context } from 'hono';
-import { setMetric } from 'hono/timing';
 import type { Metal } from '../db/schema';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/types';
 import { latestRates, type MetalRate } from '../shop/rates/service';
 import { encode, FEATURE_COUNT, metalValuePaise, type PriceItem } from './features';
-import { Tensor } from './ort';
 import { modelSetting } from './published';
 import { activeModel } from './registry';
+import { runModel } from './run';
 
 type C = Context<AppEnv>;
 
@@ -29,7 +28,10 @@ export interface FilledRate {
  * The rate for one item: the request's, else the shop's latest for that metal and purity, else the
  * nearest purity of the same metal scaled by purity (a gram of 22K is 916/999 of a gram of 24K).
  */
-export function fillRate(item: RequestItem, rates: readonly MetalRate[]): FilledRate | undefined {
+export function fillRate(
+  item: Pick<RequestItem, 'metal' | 'purity' | 'rate_per_gram'>,
+  rates: readonly MetalRate[],
+): FilledRate | undefined {
   if (item.rate_per_gram !== undefined) {
     return { rate_per_gram: item.rate_per_gram, rate_source: 'given', rate_effective_date: null };
   }
@@ -80,17 +82,11 @@ export async function predictPrices(c: C, items: readonly RequestItem[]): Promis
   }
   const full: PriceItem[] = items.map((it, i) => ({ ...it, rate_per_gram: filled[i]!.rate_per_gram }));
 
-  // Separate from the run: in a fresh isolate this is session creation (hundreds of ms), then ~0.
-  const loading = performance.now();
-  const model = await activeModel(await modelSetting(c.env.AUTH_KV, c.get('config').priceModelVersion));
-  setMetric(c, 'model-load', performance.now() - loading, 'Price model session (created on first use per isolate)');
-  const started = performance.now();
-  const out = await model.session.run({ features: new Tensor('float32', encode(full), [full.length, FEATURE_COUNT]) });
-  setMetric(c, 'model', performance.now() - started, `${model.card.name} ${model.card.version}, ${full.length} rows`);
-  const price = out.price!.data as Float32Array;
+  const setting = await modelSetting(c.env.AUTH_KV, c.get('config').priceModelVersion);
+  const { card, out: price } = await runModel(c, () => activeModel(setting), encode(full), FEATURE_COUNT, 'price');
 
   return {
-    model: { name: model.card.name, version: model.card.version },
+    model: { name: card.name, version: card.version },
     predictions: full.map((it, i) => ({
       price: Math.round(price[i]!),
       metal_value: Math.round(metalValuePaise(it.net_weight_mg, it.rate_per_gram)),

@@ -1,5 +1,10 @@
-// The shipped price models (card + ONNX bytes per version), which one is active, and one inference
-// session per version per isolate.
+// The shipped models (card + ONNX bytes), which price model version is active, and one inference
+// session per model per isolate, created when a route first needs it: a Worker that only ever
+// values diamonds never pays for the forecast model's session, and the rest of the API pays for none.
+import diamondCard from '../../models/diamond-1.0.0.json';
+import diamondOnnx from '../../models/diamond-1.0.0.onnx';
+import goldForecastCard from '../../models/gold-forecast-1.0.0.json';
+import goldForecastOnnx from '../../models/gold-forecast-1.0.0.onnx';
 import card_1_0_0 from '../../models/price-1.0.0.json';
 import onnx_1_0_0 from '../../models/price-1.0.0.onnx';
 import { ApiError } from '../http/errors';
@@ -7,10 +12,16 @@ import { createSession, type InferenceSession } from './ort';
 
 export type ModelCard = typeof card_1_0_0;
 
-export interface RegisteredModel {
-  card: ModelCard;
+export interface RegisteredModel<Card extends { name: string; version: string } = ModelCard> {
+  card: Card;
   bytes: ArrayBuffer;
 }
+
+export const DIAMOND_MODEL: RegisteredModel<typeof diamondCard> = { card: diamondCard, bytes: diamondOnnx };
+export const GOLD_FORECAST_MODEL: RegisteredModel<typeof goldForecastCard> = {
+  card: goldForecastCard,
+  bytes: goldForecastOnnx,
+};
 
 /** Publishing a version: train it, then add its two imports and one line here. */
 export const MODELS: readonly RegisteredModel[] = [{ card: card_1_0_0, bytes: onnx_1_0_0 }];
@@ -51,35 +62,44 @@ export function onceUntilFailure<K, V>(create: (key: K) => Promise<V>) {
   };
 }
 
-export interface LoadedModel {
-  card: ModelCard;
+export interface LoadedModel<Card = ModelCard> {
+  card: Card;
   session: InferenceSession;
 }
 
-const sessions = onceUntilFailure(
-  async (m: RegisteredModel): Promise<LoadedModel> => ({ card: m.card, session: await createSession(m.bytes) }),
-);
+const sessions = onceUntilFailure((m: RegisteredModel<{ name: string; version: string }>) => createSession(m.bytes));
 
 export const isLoaded = (m: RegisteredModel) => sessions.has(m);
 
 const unavailable = (message: string) =>
   new ApiError(503, 'MODEL_UNAVAILABLE', message, undefined, { 'Retry-After': '5' });
 
-/** The active model's session, created on first use; 503 MODEL_UNAVAILABLE when it cannot be had. */
-export async function activeModel(setting: string): Promise<LoadedModel> {
-  const m = resolveModel(setting);
-  if (!m) throw unavailable(`No shipped price model matches "${setting}"`);
+/**
+ * `m`'s session, created on its first use in this isolate; 503 MODEL_UNAVAILABLE when it cannot be
+ * had. `kind` names the model in the log line and the error ("price", "diamond", …).
+ */
+export async function loadModel<Card extends { name: string; version: string }>(
+  m: RegisteredModel<Card>,
+  kind: string,
+): Promise<LoadedModel<Card>> {
   try {
-    return await sessions.get(m);
+    return { card: m.card, session: await sessions.get(m) };
   } catch (err) {
     console.error(
       JSON.stringify({
         level: 'error',
-        msg: 'price model failed to load',
+        msg: `${kind} model failed to load`,
         version: m.card.version,
         error: err instanceof Error ? err.message : String(err),
       }),
     );
-    throw unavailable('The price model is not available; try again shortly');
+    throw unavailable(`The ${kind} model is not available; try again shortly`);
   }
+}
+
+/** The active price model's session (see loadModel). */
+export async function activeModel(setting: string): Promise<LoadedModel> {
+  const m = resolveModel(setting);
+  if (!m) throw unavailable(`No shipped price model matches "${setting}"`);
+  return loadModel(m, 'price');
 }

@@ -1,15 +1,23 @@
-// /api/v1/predictions: price predictions from the in-Worker ONNX model, and the shipped models' cards.
+// /api/v1/predictions: price predictions, diamond valuations and rate forecasts from the in-Worker
+// ONNX models, and the shipped price models' cards; /api/v1/rates/forecast: a shop's own rates forecast.
 import { signedIn } from '../auth/guard';
 import { CATEGORIES, METALS } from '../db/schema';
+import { queryInt } from '../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
 import { byShop, rateLimit } from '../rate-limit/middleware';
-import { productRuleIssues, purityField } from '../shop/products/schemas';
+import { productRuleIssues, purityField, purityIssue } from '../shop/products/schemas';
+import { CLARITIES, COLORS, CUTS, DIAMOND_RANGES } from './diamond';
 import { MAX_MAKING_BP } from './features';
+import { HORIZONS, WINDOW } from './forecast';
 import { predictPrices } from './predict';
 import { modelSetting } from './published';
+import { forecastHistory, MAX_HISTORY, shopRateForecast } from './rate-forecast';
 import { compareSemver, isLoaded, MODELS, resolveModel } from './registry';
+import { STONE_VALUE_SETTINGS, valueDiamonds } from './stones';
 
 const tags = ['Predictions'];
+/** Every model route: any signed-in role, limited per shop by the `predict` policy, open if the limiter is down. */
+const modelRoute = () => signedIn('cashier', rateLimit('predict', byShop, { failMode: 'open' }));
 
 export const MAX_ITEMS = 100;
 /** 100 kg, as for products: far beyond any piece, small enough to catch a unit mix-up. */
@@ -59,6 +67,104 @@ const ModelRef = z.object({ name: z.string(), version: z.string() });
 
 const PriceResponse = z.object({ model: ModelRef, predictions: z.array(Prediction) }).openapi('PricePredictions');
 
+/** A measurement the model may be given: positive and within the training data's range. */
+const measurement = (k: keyof typeof DIAMOND_RANGES, unit: string) =>
+  z
+    .number()
+    .min(DIAMOND_RANGES[k][0])
+    .max(DIAMOND_RANGES[k][1])
+    .optional()
+    .openapi({ description: `${unit}, ${DIAMOND_RANGES[k][0]}–${DIAMOND_RANGES[k][1]} (the training data's range)` });
+/** x, y, z: also 0, which the data uses for a dimension nobody measured (treated as missing). */
+const dimension = (k: 'x' | 'y' | 'z') => z.union([z.literal(0), measurement(k, 'mm').unwrap()]).optional();
+
+const DiamondItem = z
+  .strictObject({
+    carat: z.number().min(DIAMOND_RANGES.carat[0]).max(DIAMOND_RANGES.carat[1]).openapi({ example: 0.7 }),
+    cut: z.enum(CUTS),
+    color: z.enum(COLORS),
+    clarity: z.enum(CLARITIES),
+    depth: measurement('depth', 'total depth %'),
+    table: measurement('table', 'table width %'),
+    x: dimension('x'),
+    y: dimension('y'),
+    z: dimension('z'),
+  })
+  .openapi('DiamondItem');
+
+const DiamondRequest = z.strictObject({ items: z.array(DiamondItem).min(1).max(MAX_ITEMS) }).openapi('DiamondRequest');
+
+const usdCents = (description: string) => z.number().int().openapi({ description });
+const DiamondResponse = z
+  .object({
+    model: z.object({ name: z.string(), version: z.string() }),
+    predictions: z.array(
+      z.object({
+        price_usd_cents: usdCents('The model’s price, US cents (2008 dollars, the data’s unit)'),
+        low_usd_cents: usdCents('Low end of the 80% interval'),
+        high_usd_cents: usdCents('High end of the 80% interval'),
+        value_paise: z
+          .number()
+          .int()
+          .openapi({ description: 'The price in paise at the shop’s dollar rate and markup' }),
+      }),
+    ),
+  })
+  .openapi('DiamondValuations');
+
+const horizon = z.number().int().min(1).max(HORIZONS);
+const ForecastRequest = z
+  .strictObject({
+    history: z
+      .array(z.number().positive().finite())
+      .min(WINDOW)
+      .max(MAX_HISTORY)
+      .openapi({ description: `Monthly prices, oldest first (${WINDOW}–${MAX_HISTORY}), any unit` }),
+    horizon: horizon.openapi({ description: 'Months ahead, 1–6', example: 6 }),
+  })
+  .openapi('RateForecastRequest');
+
+const ForecastPoint = z.object({ horizon: z.number().int(), p10: z.number(), p50: z.number(), p90: z.number() });
+const ForecastResponse = z
+  .object({ model: z.object({ name: z.string(), version: z.string() }), forecasts: z.array(ForecastPoint) })
+  .openapi('RateForecast');
+
+const ShopForecastQuery = z
+  .strictObject({
+    metal: z.enum(METALS),
+    purity: queryInt.openapi({ example: '916' }),
+    horizon: queryInt.pipe(horizon).default(6).openapi({ description: 'Months ahead, 1–6 (default 6)' }),
+  })
+  .superRefine((q, ctx) => {
+    const issue = purityIssue(q.metal, q.purity);
+    if (issue) ctx.addIssue({ code: 'custom', path: ['purity'], message: issue });
+  });
+
+const ShopForecast = z
+  .object({
+    model: z.object({ name: z.string(), version: z.string() }),
+    metal: z.enum(METALS),
+    purity: z.number().int(),
+    basis: z.enum(['shop_rates', 'world_gold']).openapi({
+      description: `\`shop_rates\`: the shop's own monthly average rates (it has ${WINDOW} months or more); \`world_gold\`: the shipped world gold series rescaled to the shop's latest rate`,
+    }),
+    history_months: z.number().int(),
+    from_month: z.string().openapi({ example: '2026-11' }),
+    rate_per_gram: z
+      .number()
+      .int()
+      .openapi({ description: 'The current month’s rate the forecast starts from, paise per gram' }),
+    forecasts: z.array(
+      ForecastPoint.extend({
+        month: z.string(),
+        p10: z.number().int(),
+        p50: z.number().int(),
+        p90: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('ShopRateForecast');
+
 const ModelInfo = z
   .object({
     name: z.string(),
@@ -82,7 +188,7 @@ export const predictionRoutes = createRouter()
       operationId: 'predictPrices',
       errors: ['RATE_UNAVAILABLE', 'MODEL_UNAVAILABLE'],
       tags,
-      ...signedIn('cashier', rateLimit('predict', byShop, { failMode: 'open' })),
+      ...modelRoute(),
       summary: 'Predict selling prices for up to 100 pieces',
       description:
         'One model run for the whole batch inside the Worker (onnxruntime-web WASM). A missing `rate_per_gram` is ' +
@@ -95,6 +201,45 @@ export const predictionRoutes = createRouter()
       },
     }),
     async (c) => ok(c, await predictPrices(c, c.req.valid('json').items), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: 'post',
+      path: '/diamond',
+      operationId: 'valueDiamonds',
+      errors: ['MODEL_UNAVAILABLE'],
+      tags,
+      ...modelRoute(),
+      summary: 'Value up to 100 round-cut diamonds',
+      description:
+        'The diamond model (boosted trees on the ggplot2 `diamonds` data, 2008 US dollars) gives each stone’s price and ' +
+        'an 80% interval; `value_paise` is the price in rupees at the shop’s dollar rate and stone markup: ' +
+        '`round(price_usd_cents × usd_inr_paise × (10000 + stone_markup_bp) / 1000000)`. Missing measurements ' +
+        '(or 0, the data’s own mark for an unmeasured x, y or z) are imputed from the carat weight.',
+      request: jsonBody(DiamondRequest),
+      responses: { 200: jsonContent(dataOf(DiamondResponse), 'One valuation per stone, in order') },
+    }),
+    async (c) => ok(c, await valueDiamonds(c, c.req.valid('json').items, STONE_VALUE_SETTINGS), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: 'post',
+      path: '/rate-forecast',
+      operationId: 'forecastSeries',
+      errors: ['MODEL_UNAVAILABLE'],
+      tags,
+      ...modelRoute(),
+      summary: 'Forecast a monthly price series 1–6 months ahead (p10, p50, p90)',
+      description:
+        'The model reads only the series’ recent log-returns and their volatility, so any unit works (dollars per ounce, ' +
+        'paise per gram of 22K, …); the forecasts come back in the same unit.',
+      request: jsonBody(ForecastRequest),
+      responses: { 200: jsonContent(dataOf(ForecastResponse), 'One forecast per month up to `horizon`') },
+    }),
+    async (c) => {
+      const { history, horizon } = c.req.valid('json');
+      return ok(c, await forecastHistory(c, history, horizon), 200);
+    },
   )
   .openapi(
     defineRoute({
@@ -127,3 +272,26 @@ export const predictionRoutes = createRouter()
       );
     },
   );
+
+/** Mounted under /api/v1/rates beside the shop's rate routes. */
+export const rateForecastRoutes = createRouter().openapi(
+  defineRoute({
+    method: 'get',
+    path: '/forecast',
+    operationId: 'forecastShopRate',
+    errors: ['FORECAST_UNAVAILABLE', 'RATE_UNAVAILABLE', 'MODEL_UNAVAILABLE'],
+    tags: ['Metal rates'],
+    ...modelRoute(),
+    summary: 'Forecast the shop’s sell rate 1–6 months ahead (p10, p50, p90, paise per gram)',
+    description:
+      `On the shop's own monthly average rates for that metal and purity when they span ${WINDOW} months, else on the ` +
+      'shipped world gold series (1971-08 to its last month) rescaled to the shop’s latest rate; `basis` says which. ' +
+      `Silver and platinum have no shipped series: without ${WINDOW} months of the shop's own rates they are 422 \`FORECAST_UNAVAILABLE\`.`,
+    request: { query: ShopForecastQuery },
+    responses: { 200: jsonContent(dataOf(ShopForecast), 'One forecast per month up to `horizon`') },
+  }),
+  async (c) => {
+    const { metal, purity, horizon: h } = c.req.valid('query');
+    return ok(c, await shopRateForecast(c, metal, purity, h), 200);
+  },
+);

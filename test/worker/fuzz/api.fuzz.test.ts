@@ -286,6 +286,9 @@ const hints: Hints = (name, op) => {
       return fc.integer({ min: 0, max: 10_000 });
     case 'quantity':
       return fc.integer({ min: 1, max: 3 });
+    // A monthly series a little over the forecast's 24-month minimum, so one value removed still passes.
+    case 'history':
+      return fc.array(fc.double({ min: 1, max: 1e6, noNaN: true }), { minLength: 25, maxLength: 30 });
     case 'discount':
       return fc.integer({ min: 0, max: 10_000 });
     case 'if-none-match':
