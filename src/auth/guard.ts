@@ -5,7 +5,7 @@ import type { Role } from '../db/schema';
 import { ApiError, type ErrorCode, errorsOf } from '../http/errors';
 import type { AppEnv } from '../http/types';
 import { byUser, rateLimit } from '../rate-limit/middleware';
-import { isRevoked } from './revocation';
+import { checkRevocation } from './revocation';
 import { verifyAccessToken } from './tokens';
 
 const RANK: Record<Role, number> = { cashier: 1, manager: 2, owner: 3 };
@@ -22,8 +22,11 @@ const guardErrors = (minRole: Role): ErrorCode[] => [
   ...(hasRole('cashier', minRole) ? [] : (['FORBIDDEN'] as const)),
 ];
 
-/** Declared in a route's `middleware`; `minRole` follows the contract's role table. */
-export const requireAuth = (minRole: Role = 'cashier') =>
+/**
+ * Declared in a route's `middleware`; `minRole` follows the contract's role table. `alsoRead`: KV keys
+ * the route needs, read in the same bulk read as the revocation marks (`c.get('kvRead')`).
+ */
+export const requireAuth = (minRole: Role = 'cashier', alsoRead: readonly string[] = []) =>
   errorsOf(
     guardErrors(minRole),
     createMiddleware<AppEnv>(async (c, next) => {
@@ -36,7 +39,7 @@ export const requireAuth = (minRole: Role = 'cashier') =>
       }
       startTime(c, 'auth', 'Token check and revocation read');
       const token = await verifyAccessToken(c.get('config'), m[1]!);
-      const revoked = await isRevoked(c.env.AUTH_KV, token);
+      const { revoked, read } = await checkRevocation(c.env.AUTH_KV, token, alsoRead);
       endTime(c, 'auth');
       if (revoked) throw new ApiError(401, 'TOKEN_REVOKED', 'This session has been signed out');
       if (!hasRole(token.role, minRole)) {
@@ -44,6 +47,7 @@ export const requireAuth = (minRole: Role = 'cashier') =>
       }
       const { userId, shopId, role, jti, exp, familyId } = token;
       c.set('auth', { userId, shopId, role, jti, exp, familyId });
+      if (alsoRead.length) c.set('kvRead', read);
       await next();
     }),
   );
@@ -56,8 +60,9 @@ const perUser = rateLimit('api', byUser, { failMode: 'open' });
  * route's minimum role, then its rate-limit policy: the per-user `api` policy unless the route names
  * another (one limiter call per request, so a route with its own policy is not also counted under `api`).
  * Each middleware carries the error codes it can answer with; defineRoute documents them.
+ * `alsoRead`: KV keys the route needs, read with the revocation marks in one KV call.
  */
-export const signedIn = (minRole: Role = 'cashier', limit = perUser) => ({
+export const signedIn = (minRole: Role = 'cashier', limit = perUser, alsoRead: readonly string[] = []) => ({
   security: [{ bearer: [] }],
-  middleware: [requireAuth(minRole), limit],
+  middleware: [requireAuth(minRole, alsoRead), limit],
 });

@@ -76,8 +76,16 @@ const killedBySoft = (raw: string | null | undefined, token: TokenIdentity) => {
   return mark !== undefined && token.issuedAtMs < mark.before && mark.keep !== token.familyId;
 };
 
-/** True when the token was revoked. KV failing is not "not revoked": it fails closed. */
-export async function isRevoked(kv: KVNamespace, token: TokenIdentity): Promise<boolean> {
+/**
+ * Whether the token was revoked, from ONE bulk KV read of its marks, which also reads the `alsoRead`
+ * keys a route needs (handed back, so the route makes no KV round trip of its own). KV failing is
+ * not "not revoked": it fails closed.
+ */
+export async function checkRevocation(
+  kv: KVNamespace,
+  token: TokenIdentity,
+  alsoRead: readonly string[] = [],
+): Promise<{ revoked: boolean; read: Map<string, string | null> }> {
   const [jti, family, user, password, shop] = [
     keys.jti(token.jti),
     keys.family(token.familyId),
@@ -87,20 +95,20 @@ export async function isRevoked(kv: KVNamespace, token: TokenIdentity): Promise<
   ];
   let found: Map<string, string | null>;
   try {
-    found = await kv.get([jti, family, user, password, shop], 'text');
+    found = await kv.get([jti, family, user, password, shop, ...alsoRead], 'text');
   } catch (err) {
     console.warn(JSON.stringify({ level: 'warn', msg: 'revocation check failed', error: String(err) }));
     throw new ApiError(503, 'AUTH_UNAVAILABLE', 'Cannot verify the session right now; retry shortly', undefined, {
       'Retry-After': '1',
     });
   }
-  return (
+  const revoked =
     found.get(jti) != null ||
     found.get(family) != null ||
     killedByHard(found.get(user), token) ||
     killedByHard(found.get(shop), token) ||
-    killedBySoft(found.get(password), token)
-  );
+    killedBySoft(found.get(password), token);
+  return { revoked, read: new Map(alsoRead.map((k) => [k, found.get(k) ?? null])) };
 }
 
 const ttl = (config: Config) => markTtl(config.accessTokenTtl);

@@ -12,6 +12,11 @@ export interface AppVariables {
   d1Start?: 'first-primary' | 'first-unconstrained';
   /** Set by the auth guard on authenticated routes; the request log line reads it. */
   auth?: AuthContext;
+  /**
+   * KV values a route asked the guard to read in its revocation read (`signedIn(…, { alsoRead })`),
+   * so the route needs no KV round trip of its own; a key absent from KV maps to null.
+   */
+  kvRead?: ReadonlyMap<string, string | null>;
 }
 
 /** Who is calling, from a verified, unrevoked access token. */

@@ -82,7 +82,7 @@ export async function predictPrices(c: C, items: readonly RequestItem[]): Promis
   }
   const full: PriceItem[] = items.map((it, i) => ({ ...it, rate_per_gram: filled[i]!.rate_per_gram }));
 
-  const setting = await modelSetting(c.env.AUTH_KV, c.get('config').priceModelVersion);
+  const setting = await modelSetting(c);
   const { card, out: price } = await runModel(c, () => activeModel(setting), encode(full), FEATURE_COUNT, 'price');
 
   return {

@@ -10,14 +10,15 @@ import { CLARITIES, COLORS, CUTS, DIAMOND_RANGES } from './diamond';
 import { MAX_MAKING_BP } from './features';
 import { HORIZONS, WINDOW } from './forecast';
 import { predictPrices } from './predict';
-import { modelSetting } from './published';
+import { modelSetting, PRICE_MODEL_READ } from './published';
 import { forecastHistory, MAX_HISTORY, shopRateForecast } from './rate-forecast';
 import { compareSemver, isLoaded, MODELS, resolveModel } from './registry';
 import { STONE_VALUE_SETTINGS, valueDiamonds } from './stones';
 
 const tags = ['Predictions'];
 /** Every model route: any signed-in role, limited per shop by the `predict` policy, open if the limiter is down. */
-const modelRoute = () => signedIn('cashier', rateLimit('predict', byShop, { failMode: 'open' }));
+const modelRoute = (alsoRead: readonly string[] = []) =>
+  signedIn('cashier', rateLimit('predict', byShop, { failMode: 'open' }), alsoRead);
 
 export const MAX_ITEMS = 100;
 /** 100 kg, as for products: far beyond any piece, small enough to catch a unit mix-up. */
@@ -188,7 +189,7 @@ export const predictionRoutes = createRouter()
       operationId: 'predictPrices',
       errors: ['RATE_UNAVAILABLE', 'MODEL_UNAVAILABLE'],
       tags,
-      ...modelRoute(),
+      ...modelRoute(PRICE_MODEL_READ),
       summary: 'Predict selling prices for up to 100 pieces',
       description:
         'One model run for the whole batch inside the Worker (onnxruntime-web WASM). A missing `rate_per_gram` is ' +
@@ -247,12 +248,12 @@ export const predictionRoutes = createRouter()
       path: '/models',
       operationId: 'listPriceModels',
       tags,
-      ...signedIn('cashier'),
+      ...signedIn('cashier', undefined, PRICE_MODEL_READ),
       summary: 'The shipped price models: version, features and holdout metrics',
       responses: { 200: jsonContent(dataOf(z.array(ModelInfo)), 'Newest first') },
     }),
     async (c) => {
-      const active = resolveModel(await modelSetting(c.env.AUTH_KV, c.get('config').priceModelVersion));
+      const active = resolveModel(await modelSetting(c));
       return ok(
         c,
         [...MODELS]

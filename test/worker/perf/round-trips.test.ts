@@ -17,7 +17,7 @@ const BUDGETS = {
   'storefront product, warm': 'cache_match=1',
   'catalog list, signed in': 'd1=1 kv_get=1',
   'product detail, signed in': 'd1=1 kv_get=1',
-  'prediction, batch 1': 'kv_get=2',
+  'prediction, batch 1': 'kv_get=1',
   sale: 'd1=3 kv_get=1',
 };
 
