@@ -406,22 +406,24 @@ function report(rows: Row[]): { text: string; failed: string[] } {
     [false, true, true, true, true, true, true, true, false, false],
   );
 
-  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  /** "missed by 23%": how far a measured value is from its target, as a share of the target. */
+  const by = (measured: number, wanted: number) => `**missed** by ${f((Math.abs(wanted - measured) / wanted) * 100)}%`;
   /** The median of the per-round ratios, each round's in brackets (how much the host moved them). */
   const ratioTarget = (label: string, a: Row | undefined, b: Row | undefined, min: number) => {
     const ratios = perRound(a, b);
     const value = ratios.length ? median(ratios) : NaN;
     const rounds = ratios.length > 1 ? ` (${ratios.map((x) => f(x, 2)).join(', ')})` : '';
-    return [label, `≥ ${min}`, `${f(value, 2)}${rounds}`, verdict(value >= min)];
+    return [label, `≥ ${min}`, `${f(value, 2)}${rounds}`, value >= min ? 'met' : by(value, min)];
   };
   const floor = rows[0];
   const storefrontOn = byName('storefront list, public policy on');
   const off = byName('storefront list, public policy off');
   const targets: string[][] = [
-    ratioTarget('storefront list ÷ /health', storefrontOn, floor, 0.6),
-    ratioTarget('prediction (batch 1) ÷ /health', byName('prediction, batch 1'), floor, 0.7),
+    ratioTarget('storefront list (warm) ÷ /health', storefrontOn, floor, 0.6),
+    ratioTarget('catalog list (signed in) ÷ /health', byName('catalog list (signed in)'), floor, 0.35),
+    ratioTarget('prediction (batch 1) ÷ /health', byName('prediction, batch 1'), floor, 0.5),
     ratioTarget('limiter cost: storefront policy on ÷ off', storefrontOn, off, 0.8),
-    ratioTarget('sale ÷ /health', byName('sale'), floor, 0.3),
+    ratioTarget('sale ÷ /health', byName('sale'), floor, 0.15),
   ];
   for (const r of rows.filter((row) => row.m.scenario.seed)) {
     const seed = r.m.scenario.seed!;
@@ -429,7 +431,7 @@ function report(rows: Row[]): { text: string; failed: string[] } {
       r.name,
       `p99 < ${seed.p99} ms, ≥ ${seed.rps} req/s`,
       `p99 ${f(r.p99)} ms, ${f(r.rps)} req/s`,
-      `p99 ${verdict(r.p99 < seed.p99)}, req/s ${verdict(r.rps >= seed.rps)}`,
+      `p99 ${r.p99 < seed.p99 ? 'met' : by(r.p99, seed.p99)}, req/s ${r.rps >= seed.rps ? 'met' : by(r.rps, seed.rps)}`,
     ]);
   }
   const cell = (r: Row | undefined) => `${f(r?.rps ?? NaN)} / ${f(r?.p50 ?? NaN)} / ${f(r?.p99 ?? NaN)}`;
