@@ -1,6 +1,7 @@
 // The diamond model's input row and output, shared by the trainer (scripts/model/diamond.ts) and the
 // Worker, so training and serving cannot disagree about grades, units or how a missing measurement
 // is filled in.
+import { mulDivRound, multiply } from '../pricing/money';
 
 /** Worst to best, as in the ggplot2 `diamonds` data; the model sees each grade's index. */
 export const CUTS = ['Fair', 'Good', 'Very Good', 'Premium', 'Ideal'] as const;
@@ -129,6 +130,5 @@ export function diamondPrice(usd: ArrayLike<number>, row: number): DiamondPrice 
  * arithmetic throughout: the product stays far below 2^53 for any price the model gives.
  */
 export function stoneValuePaise(priceUsdCents: number, usdInrPaise: number, markupBp: number): number {
-  const n = priceUsdCents * usdInrPaise * (10_000 + markupBp);
-  return Math.sign(n) * Math.floor((Math.abs(n) + 500_000) / 1_000_000);
+  return mulDivRound(multiply(priceUsdCents, usdInrPaise), 10_000 + markupBp, 1_000_000);
 }

@@ -6,6 +6,7 @@ import { queryInt } from '../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
 import { byShop, rateLimit } from '../rate-limit/middleware';
 import { productRuleIssues, purityField, purityIssue } from '../shop/products/schemas';
+import { stoneValueSettings } from '../shop/profile/service';
 import { CLARITIES, COLORS, CUTS, DIAMOND_RANGES } from './diamond';
 import { MAX_MAKING_BP } from './features';
 import { HORIZONS, WINDOW } from './forecast';
@@ -13,7 +14,7 @@ import { predictPrices } from './predict';
 import { modelSetting, PRICE_MODEL_READ } from './published';
 import { forecastHistory, MAX_HISTORY, shopRateForecast } from './rate-forecast';
 import { compareSemver, isLoaded, MODELS, resolveModel } from './registry';
-import { STONE_VALUE_SETTINGS, valueDiamonds } from './stones';
+import { valueDiamonds } from './stones';
 
 const tags = ['Predictions'];
 /** Every model route: any signed-in role, limited per shop by the `predict` policy, open if the limiter is down. */
@@ -220,7 +221,7 @@ export const predictionRoutes = createRouter()
       request: jsonBody(DiamondRequest),
       responses: { 200: jsonContent(dataOf(DiamondResponse), 'One valuation per stone, in order') },
     }),
-    async (c) => ok(c, await valueDiamonds(c, c.req.valid('json').items, STONE_VALUE_SETTINGS), 200),
+    async (c) => ok(c, await valueDiamonds(c, c.req.valid('json').items, await stoneValueSettings(c)), 200),
   )
   .openapi(
     defineRoute({

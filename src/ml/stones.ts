@@ -13,22 +13,17 @@ import {
 import { DIAMOND_MODEL, loadModel } from './registry';
 import { runModel } from './run';
 
-/**
- * The shop's dollar rate (paise per US dollar) and its markup on the model's diamond prices (basis
- * points): the contract's defaults, ₹84.00 a dollar and no markup. The shop profile's
- * `usd_inr_paise` and `stone_markup_bp` take their place once shops carry those settings.
- */
-export const STONE_VALUE_SETTINGS = { usdInrPaise: 8_400, markupBp: 0 } as const;
+/** The shop's dollar rate (paise per US dollar) and its markup on the model's diamond prices (basis points). */
+export interface StoneValueSettings {
+  usdInrPaise: number;
+  markupBp: number;
+}
 
 export interface DiamondValuation extends DiamondPrice {
   value_paise: number;
 }
 
-export async function valueDiamonds(
-  c: Context<AppEnv>,
-  items: readonly DiamondItem[],
-  settings: { usdInrPaise: number; markupBp: number },
-) {
+export async function valueDiamonds(c: Context<AppEnv>, items: readonly DiamondItem[], settings: StoneValueSettings) {
   const { card, out } = await runModel(
     c,
     () => loadModel(DIAMOND_MODEL, 'diamond'),

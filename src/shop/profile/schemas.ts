@@ -48,7 +48,10 @@ const settings = {
   cash_payout_limit_paise: paise('Cash paid to one person in a day for old gold (s.40A(3)); manager+ may exceed'),
   pan_threshold_paise: paise('A total above it needs PAN or Form 60 (Rule 114B)'),
   buyer_details_threshold_paise: paise('Taxable value from which an unregistered buyer’s details are printed'),
-  usd_inr_paise: money.min(1).openapi({ description: 'Rupees per US dollar, in paise (diamond model prices)' }),
+  usd_inr_paise: money
+    .min(1)
+    .max(1_000_000)
+    .openapi({ description: 'Rupees per US dollar, in paise (diamond model prices); at most ₹10,000' }),
   stone_markup_bp: bp(100_000, 'Markup over the diamond model’s price'),
   cashier_discount_limit_bp: bp(
     10_000,

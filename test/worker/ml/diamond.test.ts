@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import cardJson from '../../../models/diamond-1.0.0.json';
 import modelBytes from '../../../models/diamond-1.0.0.onnx';
 import { diamondPrice, stoneValuePaise } from '../../../src/ml/diamond';
-import { STONE_VALUE_SETTINGS } from '../../../src/ml/stones';
 import parity from '../../fixtures/diamond-1.0.0-parity.json';
+import { newShop } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { sharedShop } from './price-fixtures';
 
@@ -45,14 +45,29 @@ describe('diamond valuations', () => {
     for (const p of body.data.predictions as Json[]) {
       expect(p.low_usd_cents).toBeLessThanOrEqual(p.price_usd_cents);
       expect(p.price_usd_cents).toBeLessThanOrEqual(p.high_usd_cents);
-      expect(p.value_paise).toBe(
-        stoneValuePaise(p.price_usd_cents, STONE_VALUE_SETTINGS.usdInrPaise, STONE_VALUE_SETTINGS.markupBp),
-      );
+      expect(p.value_paise).toBe(stoneValuePaise(p.price_usd_cents, 8_400, 0));
       // A 0.7 ct G VS2 Ideal cost roughly $2,500–3,500 in the 2008 data.
       expect(p.price_usd_cents).toBeGreaterThan(200_000);
       expect(p.price_usd_cents).toBeLessThan(450_000);
     }
-    expect(STONE_VALUE_SETTINGS).toEqual({ usdInrPaise: 8_400, markupBp: 0 });
+  });
+
+  it('values in rupees at the shop’s own dollar rate and stone markup (PATCH /shop)', async () => {
+    const owner = await newShop();
+    const patched = await callJson('/api/v1/shop', {
+      method: 'PATCH',
+      token: owner.access,
+      json: { usd_inr_paise: 8_650, stone_markup_bp: 1_500 },
+    });
+    expect(patched.res.status, JSON.stringify(patched.body)).toBe(200);
+    const { res, body } = await callJson('/api/v1/predictions/diamond', {
+      method: 'POST',
+      token: owner.access,
+      json: { items: [stone()] },
+    });
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    const p = body.data.predictions[0];
+    expect(p.value_paise).toBe(stoneValuePaise(p.price_usd_cents, 8_650, 1_500));
   });
 
   it('value_paise = round(cents × usd_inr_paise × (10000 + markup_bp) / 1,000,000), half away from zero', () => {
