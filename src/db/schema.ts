@@ -22,6 +22,8 @@ export const KHATA_TYPES = ['credit', 'payment'] as const;
 /** How money came into the khata; cash counts towards the day's cash limit (Income-tax Act s.269ST). */
 export const KHATA_PAYMENT_METHODS = ['cash', 'card', 'upi', 'bank'] as const;
 export const GST_SCHEMES = ['regular', 'composition'] as const;
+/** `sell`: what the shop charges for new metal; `buy`: what it pays for old metal (API.md "Rates"). */
+export const RATE_KINDS = ['sell', 'buy'] as const;
 export const SALE_STATUSES = ['completed', 'voided'] as const;
 export const SHOP_STATUSES = ['active', 'suspended'] as const;
 
@@ -272,6 +274,8 @@ export const metalRates = sqliteTable(
     shopId: shopId(),
     metal: text('metal', { enum: METALS }).notNull(),
     purity: integer('purity').notNull(),
+    // Rates recorded before kinds existed were what the shop sold at, so they default to `sell`.
+    kind: text('kind', { enum: RATE_KINDS }).notNull().default('sell'),
     // Paise per gram of metal at this purity.
     ratePerGram: integer('rate_per_gram').notNull(),
     effectiveDate: text('effective_date').notNull(),
@@ -280,7 +284,9 @@ export const metalRates = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('metal_rates_shop_metal_purity_date_uq').on(t.shopId, t.metal, t.purity, t.effectiveDate),
+    // One rate per (metal, purity, kind, day); kind before the date, so "the latest of each kind"
+    // seeks one index range per (metal, purity, kind).
+    uniqueIndex('metal_rates_shop_metal_purity_kind_date_uq').on(t.shopId, t.metal, t.purity, t.kind, t.effectiveDate),
     index('metal_rates_shop_date_idx').on(t.shopId, t.effectiveDate),
   ],
 );
