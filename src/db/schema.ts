@@ -24,6 +24,17 @@ export const KHATA_PAYMENT_METHODS = ['cash', 'card', 'upi', 'bank'] as const;
 export const GST_SCHEMES = ['regular', 'composition'] as const;
 /** `sell`: what the shop charges for new metal; `buy`: what it pays for old metal (API.md "Rates"). */
 export const RATE_KINDS = ['sell', 'buy'] as const;
+/** `weight`: priced from the day's rate; `fixed`: sold at `base_price` (API.md "Product pricing"). */
+export const PRICING_MODES = ['weight', 'fixed'] as const;
+export const MAKING_CHARGE_TYPES = ['percent', 'per_gram', 'flat'] as const;
+
+/** The stones of one unit of a product; `value_paise` is all `count` of them together. */
+export interface StoneLine {
+  kind: string;
+  count: number;
+  weight_mg: number;
+  value_paise: number;
+}
 export const SALE_STATUSES = ['completed', 'voided'] as const;
 export const SHOP_STATUSES = ['active', 'suspended'] as const;
 
@@ -133,6 +144,18 @@ export const products = sqliteTable(
     stoneWeightMg: integer('stone_weight_mg').notNull().default(0),
     makingChargeBp: integer('making_charge_bp').notNull().default(0),
     basePrice: integer('base_price').notNull(),
+    // Pricing by weight (API.md "Product pricing"). Every default is what a v1 product was: sold at
+    // its base_price with nothing added, so products created before these columns price as before.
+    pricingMode: text('pricing_mode', { enum: PRICING_MODES }).notNull().default('fixed'),
+    wastageBp: integer('wastage_bp').notNull().default(0),
+    makingChargeType: text('making_charge_type', { enum: MAKING_CHARGE_TYPES }).notNull().default('percent'),
+    makingChargePaise: integer('making_charge_paise').notNull().default(0),
+    stones: text('stones', { mode: 'json' }).$type<StoneLine[]>().notNull().default([]),
+    otherChargePaise: integer('other_charge_paise').notNull().default(0),
+    // NULL: the category's heading (7118 for coins, else 7113), so it follows a category change.
+    hsnCode: text('hsn_code'),
+    // NULL: the shop's gst_rate_bp.
+    gstRateBp: integer('gst_rate_bp'),
     stock: integer('stock').notNull().default(0),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: createdAt(),
