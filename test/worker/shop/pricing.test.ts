@@ -1,6 +1,7 @@
 // POST /api/v1/pricing/quote through the Worker with real D1: the shop's products, rates and tax
 // settings in, the engine's breakdown out, written nowhere.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import readme from '../../../README.md?raw';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
@@ -38,7 +39,30 @@ async function quoted(s: Session, json: Json) {
   return body.data as Json;
 }
 
-/** The worked example of the README's "Pricing and invoices": a 22K chain, 10 g net. */
+/**
+ * A table of the README's worked example ("Pricing and invoices"), named by its first header: each
+ * row's first cell and its Paise column, so the README and the API cannot drift apart unnoticed.
+ */
+function readmeTable(header: string): Record<string, number> {
+  const section = readme.slice(readme.indexOf('### Worked example: a 22K chain'));
+  const lines = section.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`| ${header} `));
+  expect(start, `README table "${header}"`).toBeGreaterThanOrEqual(0);
+  const rows: Record<string, number> = {};
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    const cells = line.split('|').map((c) => c.trim());
+    rows[cells[1]!] = Number(cells[3]!.replaceAll(',', '').replace('−', '-'));
+  }
+  return rows;
+}
+
+const pick = (row: Record<string, number>, keys: string[]) => {
+  for (const k of keys) expect(Number.isInteger(row[k]), `README row ${k}`).toBe(true);
+  return Object.fromEntries(keys.map((k) => [k, row[k]]));
+};
+
+/** The README's worked example: a 22K chain, 10 g net. */
 const chain = (over: Json = {}): Json => ({
   category: 'chain',
   purity: 916,
@@ -58,28 +82,20 @@ afterEach(() => {
 });
 
 describe('quote: prices from the day’s rate', () => {
-  it('a weight product in the shop’s state pays CGST + SGST; delivered to another state, IGST', async () => {
+  it('the README’s worked example: a 22K chain in the shop’s state (CGST + SGST) and inter-state (IGST)', async () => {
     const owner = await registeredShop();
     const manager = await newStaff(owner, 'manager');
     const p = await addProduct(owner, chain());
     await addRate(owner, { rate_per_gram: 700_000 });
+    await addRate(owner, { rate_per_gram: 640_000, kind: 'buy' });
+    const unit = readmeTable('Component');
+    const intra = readmeTable('Intra-State');
+    const inter = readmeTable('Inter-State');
+    const exchange = readmeTable('Exchange');
 
-    const intra = await quoted(owner, { items: [{ product_id: p.id, quantity: 1 }] });
-    expect(intra).toMatchObject({
-      subtotal: 8_014_500,
-      discount: 0,
-      taxable: 8_014_500,
-      cgst: 120_218,
-      sgst: 120_218,
-      igst: 0,
-      round_off: -36,
-      total: 8_254_900,
-      exchange: [],
-      exchange_total: 0,
-      place_of_supply: '27',
-      document_type: 'tax_invoice',
-    });
-    expect(intra.items[0]).toMatchObject({
+    const old = { metal: 'gold', purity: 916, gross_weight_mg: 5_000, less_weight_mg: 200, deduction_bp: 200 };
+    const here = await quoted(owner, { items: [{ product_id: p.id, quantity: 1 }], exchange: [old] });
+    expect(here.items[0]).toMatchObject({
       product_id: p.id,
       piece_id: null,
       description: p.name,
@@ -90,20 +106,28 @@ describe('quote: prices from the day’s rate', () => {
       rate_per_gram: 700_000,
       rate_date: '2026-01-01',
       rate_source: 'exact',
-      metal_value: 7_000_000,
-      wastage: 560_000,
-      making: 450_000,
-      stones: 0,
-      other_charge: 4_500,
-      unit_price: 8_014_500,
-      gross: 8_014_500,
+      unit_price: unit.gross,
       gst_rate_bp: 300,
-      line_total: 8_254_936,
+      ...pick(unit, ['metal_value', 'wastage', 'making', 'stones', 'other_charge', 'gross']),
+      ...pick(intra, ['cgst', 'sgst', 'igst', 'line_total']),
     });
+    expect(here).toMatchObject({
+      subtotal: unit.gross,
+      taxable: unit.gross,
+      place_of_supply: '27',
+      document_type: 'tax_invoice',
+      ...pick(intra, ['cgst', 'sgst', 'igst', 'round_off', 'total']),
+      exchange: [{ net_weight_mg: exchange.net_weight_mg, rate_per_gram: 640_000, value: exchange.value }],
+      exchange_total: exchange.value,
+    });
+    expect(here.total - here.exchange_total).toBe(exchange.due);
 
-    const inter = await quoted(manager, { items: [{ product_id: p.id, quantity: 1 }], place_of_supply: '29' });
-    expect(inter).toMatchObject({ cgst: 0, sgst: 0, igst: 240_435, round_off: -35, total: 8_254_900 });
-    expect(inter.place_of_supply).toBe('29');
+    const there = await quoted(manager, { items: [{ product_id: p.id, quantity: 1 }], place_of_supply: '29' });
+    expect(there.items[0]).toMatchObject(pick(inter, ['cgst', 'sgst', 'igst', 'line_total']));
+    expect(there).toMatchObject({
+      place_of_supply: '29',
+      ...pick(inter, ['cgst', 'sgst', 'igst', 'round_off', 'total']),
+    });
   });
 
   it('a fixed product is its base_price plus GST; quantity multiplies every component; nothing is written', async () => {
