@@ -71,7 +71,9 @@ const LatestQuery = z.strictObject({
   metal: z.enum(METALS).optional(),
   purity: queryInt.optional(),
   kind: kind.default('sell'),
-  as_of: isoDate.optional().openapi({ description: 'Latest on or before this date; default today (UTC)' }),
+  as_of: isoDate
+    .optional()
+    .openapi({ description: "Latest on or before this date; default the shop's today, in its timezone" }),
 });
 
 export const rateRoutes = createRouter()

@@ -11,13 +11,14 @@ import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { inList } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
-import { type Metal, metalRates } from '../../db/schema';
+import { type Metal, metalRates, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import type { RateKind } from '../../pricing/rate-on-day';
+import { shopDate } from '../../pricing/shop-day';
 
 type C = Context<AppEnv>;
 export type MetalRate = typeof metalRates.$inferSelect;
@@ -46,17 +47,14 @@ export const toRate = (r: MetalRate): Rate => ({
   updated_at: r.updatedAt,
 });
 
-/** Today's date in UTC, `YYYY-MM-DD`. */
-export const todayUtc = () => nowIso().slice(0, 10);
-
 export interface LatestRatesFilter {
   /** Any of these metals; default all. */
   metals?: readonly Metal[];
   purity?: number;
   /** Any of these kinds; default `sell`, what prices a sale. */
   kinds?: readonly RateKind[];
-  /** Rates effective on or before this date count; default today (UTC), so a rate entered ahead is not used early. */
-  asOf?: string;
+  /** Rates effective on or before this day count, so a rate entered ahead is not used early. */
+  asOf: string;
 }
 
 /**
@@ -66,8 +64,8 @@ export interface LatestRatesFilter {
  * per rate ever set. These rows are all the rate-on-a-day rule (pricing/rate-on-day) needs: each
  * purity's latest, the highest purity's among them.
  */
-export function latestRatesQuery(db: Db, shopId: string, f: LatestRatesFilter = {}) {
-  const asOf = f.asOf ?? todayUtc();
+export function latestRatesQuery(db: Db, shopId: string, f: LatestRatesFilter) {
+  const { asOf } = f;
   const filters = (t: { metal: AnySQLiteColumn; purity: AnySQLiteColumn; kind: AnySQLiteColumn }) => [
     f.metals ? inList(t.metal, f.metals) : undefined,
     f.purity !== undefined ? eq(t.purity, f.purity) : undefined,
@@ -93,9 +91,23 @@ export function latestRatesQuery(db: Db, shopId: string, f: LatestRatesFilter = 
     .orderBy(asc(metalRates.metal), desc(metalRates.purity), asc(metalRates.kind));
 }
 
-/** The caller's shop's latest rates (see latestRatesQuery). */
-export async function latestRates(c: C, f: LatestRatesFilter = {}): Promise<MetalRate[]> {
-  return latestRatesQuery(dbOf(c), authOf(c).shopId, f);
+/**
+ * The caller's shop's latest rates (see latestRatesQuery), by default as of the shop-local today:
+ * from 00:00 to 05:30 in India the UTC date is still yesterday (contract: Shop profile, timezone).
+ */
+export async function latestRates(
+  c: C,
+  f: Omit<LatestRatesFilter, 'asOf'> & { asOf?: string } = {},
+): Promise<MetalRate[]> {
+  const db = dbOf(c);
+  const { shopId } = authOf(c);
+  let asOf = f.asOf;
+  if (asOf === undefined) {
+    const [shop] = await db.select({ timezone: shops.timezone }).from(shops).where(eq(shops.id, shopId));
+    if (!shop) throw notFound('Shop');
+    asOf = shopDate(new Date(), shop.timezone);
+  }
+  return latestRatesQuery(db, shopId, { ...f, asOf });
 }
 
 export interface RateListOptions {

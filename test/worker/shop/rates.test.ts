@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { latestRatesQuery, rateListQueries } from '../../../src/shop/rates/service';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
@@ -76,6 +76,24 @@ describe('metal rates', () => {
 
     const empty = await newShop();
     expect((await callJson('/api/v1/rates/latest', { token: empty.access })).body.data).toEqual([]);
+  });
+
+  it('latest is as of the shop-local today: after midnight in India, before it in UTC', async () => {
+    // 19:00 UTC on 30 November is 00:30 on 1 December in India.
+    vi.useFakeTimers({ now: new Date('2026-11-30T19:00:00Z'), toFake: ['Date'] });
+    try {
+      const owner = await newShop();
+      const today = await addRate(owner, { effective_date: '2026-11-30' });
+      const tomorrowUtc = await addRate(owner, { effective_date: '2026-12-01', rate_per_gram: 720_000 });
+      const latest = async () =>
+        (await callJson('/api/v1/rates/latest', { token: owner.access })).body.data.map((r: Json) => r.id);
+      expect(await latest()).toEqual([tomorrowUtc.id]);
+      const tz = await call('/api/v1/shop', { method: 'PATCH', token: owner.access, json: { timezone: 'UTC' } });
+      expect(tz.status).toBe(200);
+      expect(await latest()).toEqual([today.id]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a second rate for the same metal, purity and date is 409 RATE_EXISTS; another shop may have it', async () => {
