@@ -13,6 +13,7 @@ import { inShop } from '../../db/scope';
 import { ApiError, ERROR_STATUS, type ErrorCode, type ErrorDetail, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { type OldGoldItem, type Quote, quote, type SaleItem } from '../../pricing/engine';
+import { mulDivFloor } from '../../pricing/money';
 import { type RateKind, type RateOnDay, rateOnDay } from '../../pricing/rate-on-day';
 import type { Refusal } from '../../pricing/refusal';
 import { shopDate } from '../../pricing/shop-day';
@@ -172,5 +173,16 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
     exchange,
   });
   if (!result.ok) throw apiErrorOf(result.refusal);
+  // As the sale will: a cashier's discount up to cashier_discount_limit_bp of the subtotal
+  // (discount ≤ floor(subtotal × bp / 10000) is discount × 10000 ≤ subtotal × bp, exactly).
+  const limit = mulDivFloor(result.value.subtotal, shop.cashierDiscountLimitBp, 10_000).quotient;
+  if (!manager && body.discount > limit) {
+    throw new ApiError(403, 'FORBIDDEN', 'This discount is over what a cashier may give; it needs a manager', [
+      {
+        path: 'discount',
+        message: `a cashier may give up to ${shop.cashierDiscountLimitBp} bp of the subtotal: ${limit} of ${result.value.subtotal}, not ${body.discount}`,
+      },
+    ]);
+  }
   return { ...result.value, place_of_supply: result.value.place_of_supply || null };
 }

@@ -5,7 +5,7 @@ import readme from '../../../README.md?raw';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
-import { addCustomer } from './sales-fixtures';
+import { addCustomer, setCashierDiscountLimit } from './sales-fixtures';
 
 /** A published GSTIN (python-stdnum's example) of Maharashtra, state 27. */
 const GSTIN_27 = '27AAPFU0939F1ZV';
@@ -293,6 +293,20 @@ describe('quote: who may ask for what', () => {
     const overridden = await quoted(manager, { items: [{ ...line, unit_price: 90_000 }], exchange: [old] });
     expect(overridden.items[0]).toMatchObject({ unit_price: 90_000, gross: 90_000, cgst: 1_350 });
     expect(overridden.exchange[0]).toMatchObject({ rate_per_gram: 650_000, rate_source: 'given', value: 65_000 });
+  });
+
+  it('a cashier’s discount is limited as in a sale: up to the shop’s limit, more needs a manager', async () => {
+    const owner = await registeredShop();
+    const cashier = await newStaff(owner, 'cashier');
+    const p = await addProduct(owner, { base_price: 100_000 });
+    const items = [{ product_id: p.id, quantity: 1 }];
+    expect((await quote(cashier, { items, discount: 1 })).res.status).toBe(403);
+    await setCashierDiscountLimit(owner, 500);
+    expect((await quoted(cashier, { items, discount: 5_000 })).taxable).toBe(95_000);
+    const over = await quote(cashier, { items, discount: 5_001 });
+    expect(over.res.status).toBe(403);
+    expect(over.body.error).toMatchObject({ code: 'FORBIDDEN', details: [{ path: 'discount' }] });
+    expect((await quoted(owner, { items, discount: 50_000 })).taxable).toBe(50_000);
   });
 
   it('another shop’s product or customer is a 404, a retired product too', async () => {
