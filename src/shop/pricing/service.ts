@@ -101,12 +101,12 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
         asOf: day,
       })
     : [];
+  const known = candidates.map((r) => ({ ...r, rate_per_gram: r.ratePerGram, effective_date: r.effectiveDate }));
+  // Every line without a rate is named in one 422; until it is thrown, such a line holds a stand-in
+  // rate that is never priced.
   const missing: ErrorDetail[] = [];
   const rateFor = (metal: Metal, purity: number, kind: RateKind, path: string): RateOnDay => {
-    const rate = rateOnDay(
-      candidates.map((r) => ({ ...r, rate_per_gram: r.ratePerGram, effective_date: r.effectiveDate })),
-      { metal, purity, kind, day },
-    );
+    const rate = rateOnDay(known, { metal, purity, kind, day });
     if (rate) return rate;
     missing.push({ path, message: `no ${kind} rate for ${metal} on or before ${day}` });
     return { rate_per_gram: 0, rate_date: day, rate_source: 'exact' };

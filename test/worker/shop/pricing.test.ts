@@ -1,7 +1,9 @@
 // POST /api/v1/pricing/quote through the Worker with real D1: the shop's products, rates and tax
 // settings in, the engine's breakdown out, written nowhere.
+import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import readme from '../../../README.md?raw';
+import { countRoundTrips, format } from '../../support/round-trips';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
@@ -198,6 +200,32 @@ describe('quote: prices from the day’s rate', () => {
     await patchShop(owner, { timezone: 'UTC' });
     const utc = await quoted(owner, { items: [{ product_id: p.id, quantity: 1 }] });
     expect(utc.items[0]).toMatchObject({ rate_per_gram: 700_000, rate_date: '2026-11-30' });
+  });
+
+  it('reads every rate a sale needs in one query, however many lines and metals', async () => {
+    const owner = await registeredShop();
+    await addRate(owner, { rate_per_gram: 700_000 });
+    await addRate(owner, { rate_per_gram: 640_000, kind: 'buy' });
+    await addRate(owner, { metal: 'silver', purity: 999, rate_per_gram: 16_000 });
+    const lines = [
+      chain(),
+      chain({ purity: 750 }),
+      chain({ metal: 'silver', purity: 925 }),
+      chain({ metal: 'silver', purity: 999 }),
+    ];
+    const items = [];
+    for (const line of lines) items.push({ product_id: (await addProduct(owner, line)).id, quantity: 1 });
+    const body = { items, exchange: [{ metal: 'gold', purity: 916, gross_weight_mg: 1_000 }] };
+    const counted = countRoundTrips(env);
+    const { res } = await callJson('/api/v1/pricing/quote', {
+      method: 'POST',
+      token: owner.access,
+      json: body,
+      env: counted.env as unknown as Json,
+    });
+    expect(res.status).toBe(200);
+    // One batch (shop, products, customer), then one rates query; the token's revocation check.
+    expect(format(counted.trips)).toBe('d1=2 kv_get=1');
   });
 
   it('no rate for a line is 422 RATE_UNAVAILABLE naming each line; a sell rate never prices old gold', async () => {
