@@ -1,5 +1,6 @@
-// Demo data for local development: the "demo" shop, one user per role, ~30 products, a few
-// customers and two weeks of gold and silver rates ending today, written to the local D1 with
+// Demo data for local development: the "demo" shop, one user per role, ~30 products (most priced by
+// weight at the day's rate, with wastage, making of each type and stones; platinum at fixed prices),
+// a few customers and two weeks of gold and silver sell and buy rates ending today, written to the local D1 with
 // `wrangler d1 execute DB --local --file`.
 //   npm run seed                               the default local state (.wrangler/state)
 //   npm run seed -- --persist-to <dir>         the state of a `wrangler dev --persist-to <dir>`
@@ -10,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '../src/auth/password';
-import { insert, literal as q } from './lib/sql';
+import { insert, literal as q, type Value } from './lib/sql';
 import { d1File } from './lib/wrangler';
 
 const SHOP_ID = 'demo-shop';
@@ -59,9 +60,20 @@ const TODAYS_RATES: { metal: 'gold' | 'silver'; purity: number; rate: number }[]
   { metal: 'silver', purity: 999, rate: 16_200 },
   { metal: 'silver', purity: 925, rate: 14_990 },
 ];
-/** Platinum is priced from a fixed 950 rate (the shop does not post platinum rates daily). */
+/**
+ * What the shop pays for old metal, below its sell rate: the buy rate is the sell rate less this share
+ * (a common spread; each shop posts its own).
+ */
+const BUY_SPREAD_BP = 350;
+/**
+ * Platinum is priced from a fixed 950 rate (the shop does not post platinum rates daily), so its
+ * pieces are sold at a fixed base_price, not by weight.
+ */
 const PLATINUM_950 = 468_000;
 const RATE_DAYS = 14;
+
+/** How a weight-priced piece's making is charged when not as a share of metal value (`makingBp`). */
+type Making = { type: 'per_gram'; paisePerGram: number } | { type: 'flat'; paise: number };
 
 interface Item {
   sku: string;
@@ -73,7 +85,14 @@ interface Item {
   gross: number;
   stone?: number;
   stoneValue?: number;
+  /** What the stones are and how many: their weight and value are `stone` and `stoneValue` split. */
+  stones?: { kind: string; count: number };
   makingBp: number;
+  making?: Making;
+  /** Basis points of metal value; default by category (WASTAGE_BP). */
+  wastageBp?: number;
+  /** Rupees per unit, e.g. hallmarking. */
+  otherCharge?: number;
   stock: number;
   description?: string;
 }
@@ -109,6 +128,7 @@ const ITEMS: Item[] = [
     stone: 0.1,
     stoneValue: 58_000,
     makingBp: 1800,
+    stones: { kind: 'diamond', count: 1 },
     stock: 2,
     description: '0.50 ct round brilliant, VS2/G, in 18K yellow gold',
   },
@@ -163,6 +183,8 @@ const ITEMS: Item[] = [
     stone: 6.4,
     stoneValue: 42_000,
     makingBp: 2000,
+    stones: { kind: 'polki', count: 24 },
+    wastageBp: 1_500,
     stock: 1,
   },
   {
@@ -173,6 +195,7 @@ const ITEMS: Item[] = [
     purity: 916,
     gross: 12.35,
     makingBp: 1100,
+    otherCharge: 45,
     stock: 5,
   },
   {
@@ -185,6 +208,7 @@ const ITEMS: Item[] = [
     stone: 1.2,
     stoneValue: 385_000,
     makingBp: 1800,
+    stones: { kind: 'diamond', count: 42 },
     stock: 1,
   },
   {
@@ -227,6 +251,7 @@ const ITEMS: Item[] = [
     stone: 0.12,
     stoneValue: 64_000,
     makingBp: 1500,
+    stones: { kind: 'diamond', count: 2 },
     stock: 5,
   },
   {
@@ -297,6 +322,8 @@ const ITEMS: Item[] = [
     purity: 916,
     gross: 10.05,
     makingBp: 800,
+    making: { type: 'per_gram', paisePerGram: 45_000 },
+    otherCharge: 45,
     stock: 6,
   },
   {
@@ -307,6 +334,8 @@ const ITEMS: Item[] = [
     purity: 916,
     gross: 7.62,
     makingBp: 800,
+    making: { type: 'per_gram', paisePerGram: 40_000 },
+    otherCharge: 45,
     stock: 7,
   },
   {
@@ -339,6 +368,7 @@ const ITEMS: Item[] = [
     stone: 0.2,
     stoneValue: 6_500,
     makingBp: 1500,
+    stones: { kind: 'ruby', count: 1 },
     stock: 5,
   },
   {
@@ -379,6 +409,8 @@ const ITEMS: Item[] = [
     purity: 999,
     gross: 10.0,
     makingBp: 300,
+    making: { type: 'flat', paise: 50_000 },
+    wastageBp: 0,
     stock: 15,
   },
   {
@@ -389,6 +421,8 @@ const ITEMS: Item[] = [
     purity: 999,
     gross: 20.0,
     makingBp: 500,
+    making: { type: 'flat', paise: 10_000 },
+    wastageBp: 0,
     stock: 40,
   },
   {
@@ -399,9 +433,25 @@ const ITEMS: Item[] = [
     purity: 916,
     gross: 0.62,
     makingBp: 2500,
+    making: { type: 'flat', paise: 60_000 },
+    otherCharge: 45,
     stock: 10,
   },
 ];
+
+/** Value addition by kind of piece: intricate work loses more metal in the making. */
+const WASTAGE_BP: Record<Item['category'], number> = {
+  ring: 800,
+  necklace: 1_200,
+  earring: 1_000,
+  bangle: 1_000,
+  bracelet: 900,
+  chain: 800,
+  pendant: 900,
+  anklet: 600,
+  coin: 0,
+  other: 1_000,
+};
 
 const CUSTOMERS = [
   {
@@ -466,7 +516,30 @@ function wobble(seed: string): number {
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
-const assignments = (values: Record<string, string>) =>
+/** The product's pricing columns: by weight for gold and silver, the fixed base_price for platinum. */
+function pricingOf(item: Item, stoneMg: number) {
+  if (item.metal === 'platinum') return { pricing_mode: 'fixed' };
+  const stones = item.stones
+    ? [
+        {
+          kind: item.stones.kind,
+          count: item.stones.count,
+          weight_mg: Math.round(stoneMg / item.stones.count),
+          value_paise: (item.stoneValue ?? 0) * 100,
+        },
+      ]
+    : [];
+  return {
+    pricing_mode: 'weight',
+    wastage_bp: item.wastageBp ?? WASTAGE_BP[item.category],
+    making_charge_type: item.making?.type ?? 'percent',
+    making_charge_paise: !item.making ? 0 : item.making.type === 'flat' ? item.making.paise : item.making.paisePerGram,
+    stones: JSON.stringify(stones),
+    other_charge_paise: (item.otherCharge ?? 0) * 100,
+  };
+}
+
+const assignments = (values: Record<string, Value>) =>
   Object.entries(values)
     .map(([column, value]) => `${column} = ${q(value)}`)
     .join(', ');
@@ -508,6 +581,7 @@ async function buildSql(now: Date): Promise<string> {
       stone_weight_mg: stone,
       making_charge_bp: item.makingBp,
       base_price: basePrice(item, net),
+      ...pricingOf(item, stone),
       stock: item.stock,
       active: 1,
       created_at: ts,
@@ -536,17 +610,17 @@ async function buildSql(now: Date): Promise<string> {
     for (const r of TODAYS_RATES) {
       // A gentle upward drift into today, plus the daily wobble; today is exactly TODAYS_RATES.
       const factor = back === 0 ? 1 : 1 - back * 0.0012 + wobble(`${r.metal}${r.purity}${date}`);
-      rates.push({
-        id: `demo-rate-${r.metal}-${r.purity}-${date}`,
-        shop_id: SHOP_ID,
-        metal: r.metal,
-        purity: r.purity,
-        rate_per_gram: Math.round(r.rate * factor),
-        effective_date: date,
-        created_by: owner,
-        created_at: ts,
-        updated_at: ts,
-      });
+      const sell = Math.round(r.rate * factor);
+      const row = { shop_id: SHOP_ID, metal: r.metal, purity: r.purity, effective_date: date, created_by: owner };
+      rates.push(
+        { id: `demo-rate-${r.metal}-${r.purity}-${date}`, ...row, kind: 'sell', rate_per_gram: sell },
+        {
+          id: `demo-rate-buy-${r.metal}-${r.purity}-${date}`,
+          ...row,
+          kind: 'buy',
+          rate_per_gram: Math.round((sell * (10_000 - BUY_SPREAD_BP)) / 10_000),
+        },
+      );
     }
   }
 
@@ -578,7 +652,19 @@ async function buildSql(now: Date): Promise<string> {
           `UPDATE customers SET pan = ${q(c.pan)} WHERE id = ${q(c.id)} AND pan IS NULL AND form60_ref IS NULL
              AND updated_at = created_at;`,
       ),
-    insertNew('metal_rates', rates),
+    // Products seeded before pricing by weight get it once, unless someone has changed them since.
+    ...products.flatMap((p, i) =>
+      p.pricing_mode === 'weight'
+        ? [
+            `UPDATE products SET ${assignments(pricingOf(ITEMS[i]!, p.stone_weight_mg))}
+               WHERE id = ${q(p.id)} AND pricing_mode = 'fixed' AND updated_at = created_at;`,
+          ]
+        : [],
+    ),
+    insertNew(
+      'metal_rates',
+      rates.map((r) => ({ ...r, created_at: ts, updated_at: ts })),
+    ),
     '',
   ].join('\n');
 }
@@ -605,7 +691,7 @@ async function main() {
 
   const width = Math.max(...DEMO_USERS.map((u) => u.email.length));
   console.log(`\nSeeded "Demo Jewellers" (slug demo): ${ITEMS.length} products, ${CUSTOMERS.length} customers,`);
-  console.log(`${RATE_DAYS} days of gold (999, 916, 750) and silver (999, 925) rates ending today.`);
+  console.log(`${RATE_DAYS} days of gold (999, 916, 750) and silver (999, 925) sell and buy rates ending today.`);
   console.log('Demo sign-ins (local development only; a password changed since is kept):');
   for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(width)}  ${u.password}`);
   console.log('API: http://localhost:8787  (reference: http://localhost:8787/docs)\n');

@@ -17,6 +17,7 @@ import { opsRoutes } from './ops/routes';
 import { auditRoutes } from './shop/audit/routes';
 import { customerRoutes } from './shop/customers/routes';
 import { khataRoutes } from './shop/khata/routes';
+import { pricingRoutes } from './shop/pricing/routes';
 import { productRoutes } from './shop/products/routes';
 import { shopProfileRoutes } from './shop/profile/routes';
 import { rateRoutes } from './shop/rates/routes';
@@ -49,6 +50,7 @@ export function createApp() {
   app.route('/api/v1/audit', auditRoutes);
   app.route('/api/v1/customers', customerRoutes);
   app.route('/api/v1/customers', khataRoutes);
+  app.route('/api/v1/pricing', pricingRoutes);
   app.route('/api/v1/sales', saleRoutes);
   app.route('/api/v1/predictions', predictionRoutes);
 

@@ -22,6 +22,19 @@ export const KHATA_TYPES = ['credit', 'payment'] as const;
 /** How money came into the khata; cash counts towards the day's cash limit (Income-tax Act s.269ST). */
 export const KHATA_PAYMENT_METHODS = ['cash', 'card', 'upi', 'bank'] as const;
 export const GST_SCHEMES = ['regular', 'composition'] as const;
+/** `sell`: what the shop charges for new metal; `buy`: what it pays for old metal (API.md "Rates"). */
+export const RATE_KINDS = ['sell', 'buy'] as const;
+/** `weight`: priced from the day's rate; `fixed`: sold at `base_price` (API.md "Product pricing"). */
+export const PRICING_MODES = ['weight', 'fixed'] as const;
+export const MAKING_CHARGE_TYPES = ['percent', 'per_gram', 'flat'] as const;
+
+/** The stones of one unit of a product; `value_paise` is all `count` of them together. */
+export interface StoneLine {
+  kind: string;
+  count: number;
+  weight_mg: number;
+  value_paise: number;
+}
 export const SALE_STATUSES = ['completed', 'voided'] as const;
 export const SHOP_STATUSES = ['active', 'suspended'] as const;
 
@@ -131,6 +144,18 @@ export const products = sqliteTable(
     stoneWeightMg: integer('stone_weight_mg').notNull().default(0),
     makingChargeBp: integer('making_charge_bp').notNull().default(0),
     basePrice: integer('base_price').notNull(),
+    // Pricing by weight (API.md "Product pricing"). Every default is what a v1 product was: sold at
+    // its base_price with nothing added, so products created before these columns price as before.
+    pricingMode: text('pricing_mode', { enum: PRICING_MODES }).notNull().default('fixed'),
+    wastageBp: integer('wastage_bp').notNull().default(0),
+    makingChargeType: text('making_charge_type', { enum: MAKING_CHARGE_TYPES }).notNull().default('percent'),
+    makingChargePaise: integer('making_charge_paise').notNull().default(0),
+    stones: text('stones', { mode: 'json' }).$type<StoneLine[]>().notNull().default([]),
+    otherChargePaise: integer('other_charge_paise').notNull().default(0),
+    // NULL: the category's heading (7118 for coins, else 7113), so it follows a category change.
+    hsnCode: text('hsn_code'),
+    // NULL: the shop's gst_rate_bp.
+    gstRateBp: integer('gst_rate_bp'),
     stock: integer('stock').notNull().default(0),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: createdAt(),
@@ -272,6 +297,8 @@ export const metalRates = sqliteTable(
     shopId: shopId(),
     metal: text('metal', { enum: METALS }).notNull(),
     purity: integer('purity').notNull(),
+    // Rates recorded before kinds existed were what the shop sold at, so they default to `sell`.
+    kind: text('kind', { enum: RATE_KINDS }).notNull().default('sell'),
     // Paise per gram of metal at this purity.
     ratePerGram: integer('rate_per_gram').notNull(),
     effectiveDate: text('effective_date').notNull(),
@@ -280,7 +307,9 @@ export const metalRates = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('metal_rates_shop_metal_purity_date_uq').on(t.shopId, t.metal, t.purity, t.effectiveDate),
+    // One rate per (metal, purity, kind, day); kind before the date, so "the latest of each kind"
+    // seeks one index range per (metal, purity, kind).
+    uniqueIndex('metal_rates_shop_metal_purity_kind_date_uq').on(t.shopId, t.metal, t.purity, t.kind, t.effectiveDate),
     index('metal_rates_shop_date_idx').on(t.shopId, t.effectiveDate),
   ],
 );

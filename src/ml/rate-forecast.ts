@@ -10,7 +10,7 @@ import { type Metal, metalRates } from '../db/schema';
 import { inShop } from '../db/scope';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/types';
-import { latestRates, todayUtc } from '../shop/rates/service';
+import { latestRates, shopToday } from '../shop/rates/service';
 import { FORECAST_FEATURE_COUNT, type Forecast, forecastFeatures, forecastsFrom, WINDOW } from './forecast';
 import { fillRate } from './predict';
 import { GOLD_FORECAST_MODEL, loadModel } from './registry';
@@ -44,8 +44,7 @@ const addMonths = (month: string, n: number) => {
  * The shop's monthly average rate for one metal and purity, from its first month with a rate through
  * the current month; a month without rates carries the one before (the rate in effect then).
  */
-async function shopMonthlyRates(c: C, metal: Metal, purity: number): Promise<number[]> {
-  const today = todayUtc();
+async function shopMonthlyRates(c: C, metal: Metal, purity: number, today: string): Promise<number[]> {
   const month = sql<string>`substr(${metalRates.effectiveDate}, 1, 7)`;
   const rows = await dbOf(c)
     .select({ month, rate: avg(metalRates.ratePerGram) })
@@ -54,7 +53,12 @@ async function shopMonthlyRates(c: C, metal: Metal, purity: number): Promise<num
       inShop(
         metalRates,
         authOf(c).shopId,
-        and(eq(metalRates.metal, metal), eq(metalRates.purity, purity), lte(metalRates.effectiveDate, today)),
+        and(
+          eq(metalRates.metal, metal),
+          eq(metalRates.purity, purity),
+          eq(metalRates.kind, 'sell'),
+          lte(metalRates.effectiveDate, today),
+        ),
       ),
     )
     .groupBy(month)
@@ -87,7 +91,8 @@ export interface RateForecast {
  * the world's recent months forecast the shop's rate from its latest value. Integer paise per gram.
  */
 export async function shopRateForecast(c: C, metal: Metal, purity: number, horizon: number): Promise<RateForecast> {
-  const own = await shopMonthlyRates(c, metal, purity);
+  const today = await shopToday(c);
+  const own = await shopMonthlyRates(c, metal, purity, today);
   let basis: ForecastBasis;
   let history: number[];
   if (own.length >= WINDOW) {
@@ -107,7 +112,7 @@ export async function shopRateForecast(c: C, metal: Metal, purity: number, horiz
         ],
       );
     }
-    const latest = fillRate({ metal, purity }, await latestRates(c, { metal }));
+    const latest = fillRate({ metal, purity }, await latestRates(c, { metals: [metal], asOf: today }));
     if (!latest) {
       throw new ApiError(422, 'RATE_UNAVAILABLE', `The shop has no ${metal} rate to scale the world series to`, [
         { path: 'purity', message: `record a ${metal} rate first` },
@@ -119,7 +124,7 @@ export async function shopRateForecast(c: C, metal: Metal, purity: number, horiz
     history = world.map((p) => p * scale);
   }
   const { model, forecasts } = await forecastHistory(c, history, horizon);
-  const from = monthOf(todayUtc());
+  const from = monthOf(today);
   const paise = (v: number) => Math.round(v);
   return {
     model,

@@ -1,7 +1,15 @@
 // Wire shapes of the catalog: products as staff see them, the rules a product must keep, and the
 // list filters the catalog and the storefront share.
 import { z } from '@hono/zod-openapi';
-import { CATEGORIES, METALS, type Metal, type products } from '../../db/schema';
+import {
+  CATEGORIES,
+  type Category,
+  MAKING_CHARGE_TYPES,
+  METALS,
+  type Metal,
+  PRICING_MODES,
+  type products,
+} from '../../db/schema';
 import { cleanText, money, queryBool, queryInt } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
 
@@ -33,6 +41,21 @@ export const purityField = z
 const MAX_WEIGHT_MG = 100_000_000; // 100 kg: far beyond any piece, small enough to catch a unit mix-up
 const weight = z.number().int().min(0).max(MAX_WEIGHT_MG);
 
+/**
+ * The HSN heading when a product names none: 7118 (coin) for coins, else 7113 (articles of
+ * jewellery) — Customs Tariff Act, First Schedule, Chapter 71, which GST's HSN follows.
+ */
+export const defaultHsnCode = (category: Category) => (category === 'coin' ? '7118' : '7113');
+
+const StoneSchema = z
+  .object({
+    kind: z.string(),
+    count: z.number().int(),
+    weight_mg: z.number().int().openapi({ description: 'Each stone' }),
+    value_paise: z.number().int().openapi({ description: 'All `count` stones of one unit together' }),
+  })
+  .openapi('Stone');
+
 export const ProductSchema = z
   .object({
     id: z.string(),
@@ -46,7 +69,15 @@ export const ProductSchema = z
     net_weight_mg: z.number().int(),
     stone_weight_mg: z.number().int(),
     making_charge_bp: z.number().int().openapi({ description: 'Basis points of metal value' }),
-    base_price: z.number().int().openapi({ description: 'Paise', example: 1250000 }),
+    base_price: z.number().int().openapi({ description: 'Paise, excluding GST', example: 1250000 }),
+    pricing_mode: z.enum(PRICING_MODES),
+    wastage_bp: z.number().int().openapi({ description: 'Basis points of metal value' }),
+    making_charge_type: z.enum(MAKING_CHARGE_TYPES),
+    making_charge_paise: z.number().int().openapi({ description: 'Per gram of net weight, or flat per unit' }),
+    stones: z.array(StoneSchema),
+    other_charge_paise: z.number().int(),
+    hsn_code: z.string().openapi({ example: '7113' }),
+    gst_rate_bp: z.number().int().nullable().openapi({ description: "null: the shop's gst_rate_bp" }),
     stock: z.number().int(),
     active: z.boolean(),
     created_at: z.string(),
@@ -70,6 +101,14 @@ export const toProduct = (p: Row): Product => ({
   stone_weight_mg: p.stoneWeightMg,
   making_charge_bp: p.makingChargeBp,
   base_price: p.basePrice,
+  pricing_mode: p.pricingMode,
+  wastage_bp: p.wastageBp,
+  making_charge_type: p.makingChargeType,
+  making_charge_paise: p.makingChargePaise,
+  stones: p.stones,
+  other_charge_paise: p.otherChargePaise,
+  hsn_code: p.hsnCode ?? defaultHsnCode(p.category),
+  gst_rate_bp: p.gstRateBp,
   stock: p.stock,
   active: p.active,
   created_at: p.createdAt,
@@ -114,6 +153,27 @@ const fields = {
   stone_weight_mg: weight,
   making_charge_bp: z.number().int().min(0).max(100_000),
   base_price: money,
+  pricing_mode: z.enum(PRICING_MODES),
+  wastage_bp: z.number().int().min(0).max(100_000),
+  making_charge_type: z.enum(MAKING_CHARGE_TYPES),
+  making_charge_paise: money,
+  stones: z
+    .array(
+      z.strictObject({
+        kind: cleanText(1, 50).openapi({ example: 'diamond' }),
+        count: z.number().int().min(1).max(10_000),
+        weight_mg: weight.openapi({ description: 'Each stone' }),
+        value_paise: money.openapi({ description: 'All `count` stones of one unit together' }),
+      }),
+    )
+    .max(50),
+  other_charge_paise: money.openapi({ description: 'Per unit, e.g. hallmarking' }),
+  hsn_code: z
+    .string()
+    .regex(/^\d{4,8}$/, 'an HSN code: 4–8 digits')
+    .nullable()
+    .openapi({ description: 'null or omitted: 7118 for coins, else 7113', example: '7113' }),
+  gst_rate_bp: z.number().int().min(0).max(10_000).nullable(),
   stock: z.number().int().min(0).max(1_000_000),
 };
 
@@ -123,6 +183,16 @@ export const CreateProduct = z
     description: fields.description.optional(),
     stone_weight_mg: weight.default(0),
     making_charge_bp: fields.making_charge_bp.default(0),
+    pricing_mode: fields.pricing_mode
+      .default('fixed')
+      .openapi({ description: "`weight`: from the day's rate; omitted: `fixed`, at base_price (as v1)" }),
+    wastage_bp: fields.wastage_bp.default(0),
+    making_charge_type: fields.making_charge_type.default('percent'),
+    making_charge_paise: fields.making_charge_paise.default(0),
+    stones: fields.stones.default([]),
+    other_charge_paise: fields.other_charge_paise.default(0),
+    hsn_code: fields.hsn_code.default(null),
+    gst_rate_bp: fields.gst_rate_bp.default(null),
     stock: fields.stock.default(0),
   })
   .superRefine((p, ctx) => {
@@ -143,6 +213,14 @@ export const UpdateProduct = z
     stone_weight_mg: fields.stone_weight_mg.optional(),
     making_charge_bp: fields.making_charge_bp.optional(),
     base_price: fields.base_price.optional(),
+    pricing_mode: fields.pricing_mode.optional(),
+    wastage_bp: fields.wastage_bp.optional(),
+    making_charge_type: fields.making_charge_type.optional(),
+    making_charge_paise: fields.making_charge_paise.optional(),
+    stones: fields.stones.optional(),
+    other_charge_paise: fields.other_charge_paise.optional(),
+    hsn_code: fields.hsn_code.optional(),
+    gst_rate_bp: fields.gst_rate_bp.optional(),
     stock: fields.stock.optional(),
     active: z.boolean().optional(),
   })

@@ -1,6 +1,6 @@
 // /api/v1/rates: the shop's metal rate history (read: any role; write: manager+).
 import { signedIn } from '../../auth/guard';
-import { METALS } from '../../db/schema';
+import { METALS, RATE_KINDS } from '../../db/schema';
 import { ApiError } from '../../http/errors';
 import { idParam, isoDate, queryInt } from '../../http/fields';
 import {
@@ -25,6 +25,7 @@ const RateSchema = z
     id: z.string(),
     metal: z.enum(METALS),
     purity: z.number().int().openapi({ example: 916 }),
+    kind: z.enum(RATE_KINDS),
     rate_per_gram: z.number().int().openapi({ description: 'Paise per gram at this purity', example: 712000 }),
     effective_date: z.string().openapi({ example: '2026-11-22' }),
     created_by: z.string().nullable(),
@@ -36,10 +37,15 @@ const RateSchema = z
 /** ₹1,00,000 a gram: far above any metal's price, low enough to catch a rupees/paise mix-up upward. */
 const ratePerGram = z.number().int().min(1).max(10_000_000);
 
+const kind = z.enum(RATE_KINDS).openapi({
+  description: '`sell`: what the shop charges for new metal; `buy`: what it pays for old metal',
+});
+
 const CreateRate = z
   .strictObject({
     metal: z.enum(METALS),
     purity: purityField,
+    kind: kind.default('sell'),
     rate_per_gram: ratePerGram,
     effective_date: isoDate,
   })
@@ -50,12 +56,13 @@ const CreateRate = z
   .openapi('CreateMetalRate');
 
 const CorrectRate = z
-  .strictObject({ rate_per_gram: ratePerGram.optional(), effective_date: isoDate.optional() })
+  .strictObject({ rate_per_gram: ratePerGram.optional(), kind: kind.optional(), effective_date: isoDate.optional() })
   .refine((v) => Object.keys(v).length > 0, 'Nothing to change')
   .openapi('CorrectMetalRate');
 
 const RateListQuery = PageQuery.extend({
   metal: z.enum(METALS).optional(),
+  kind: kind.optional().openapi({ description: 'Default: both kinds' }),
   from: isoDate.optional().openapi({ description: 'Effective on or after (inclusive)' }),
   to: isoDate.optional().openapi({ description: 'Effective on or before (inclusive)' }),
 }).strict();
@@ -63,7 +70,10 @@ const RateListQuery = PageQuery.extend({
 const LatestQuery = z.strictObject({
   metal: z.enum(METALS).optional(),
   purity: queryInt.optional(),
-  as_of: isoDate.optional().openapi({ description: 'Latest on or before this date; default today (UTC)' }),
+  kind: kind.default('sell'),
+  as_of: isoDate
+    .optional()
+    .openapi({ description: "Latest on or before this date; default the shop's today, in its timezone" }),
 });
 
 export const rateRoutes = createRouter()
@@ -93,13 +103,16 @@ export const rateRoutes = createRouter()
       operationId: 'getLatestRates',
       tags,
       ...signedIn('cashier'),
-      summary: 'The latest rate of each metal and purity',
+      summary: 'The latest rate of each metal and purity, of one kind (default `sell`)',
       request: { query: LatestQuery },
       responses: { 200: jsonContent(dataOf(z.array(RateSchema)), 'By metal, then purity (highest first)') },
     }),
     async (c) => {
-      const { metal, purity, as_of } = c.req.valid('query');
-      return ok(c, (await latestRates(c, { metal, purity, asOf: as_of })).map(toRate));
+      const { metal, purity, kind, as_of } = c.req.valid('query');
+      return ok(
+        c,
+        (await latestRates(c, { metals: metal && [metal], purity, kinds: [kind], asOf: as_of })).map(toRate),
+      );
     },
   )
   .openapi(
@@ -110,9 +123,11 @@ export const rateRoutes = createRouter()
       errors: ['RATE_EXISTS'],
       tags,
       ...signedIn('manager'),
-      summary: 'Record a rate (one per metal, purity and date)',
+      summary: 'Record a rate (one per metal, purity, kind and date)',
       request: jsonBody(CreateRate),
-      responses: { 201: jsonContent(dataOf(RateSchema), 'Created (409 RATE_EXISTS for a taken metal, purity, date)') },
+      responses: {
+        201: jsonContent(dataOf(RateSchema), 'Created (409 RATE_EXISTS for a taken metal, purity, kind, date)'),
+      },
     }),
     async (c) => ok(c, await createRate(c, c.req.valid('json')), 201),
   )
@@ -126,7 +141,7 @@ export const rateRoutes = createRouter()
       ...signedIn('manager'),
       summary: 'Correct a rate',
       description:
-        'Audited as `rate.corrected` with `from` and `to`. Moving it onto a taken date is 409 `RATE_EXISTS`.',
+        'Audited as `rate.corrected` with `from` and `to`. Moving it onto a taken date (or kind) is 409 `RATE_EXISTS`.',
       request: { params: idParam, ...jsonBody(CorrectRate) },
       responses: { 200: jsonContent(dataOf(RateSchema), 'Corrected') },
     }),

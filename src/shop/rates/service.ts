@@ -1,5 +1,6 @@
-// Metal rates: each shop's price of a gram of metal per metal, purity and day, and the latest of
-// each (what the price model fills a missing rate from). Creations and corrections are audited in
+// Metal rates: each shop's price of a gram of metal per metal, purity, kind (sell or buy) and day,
+// and the latest of each (what the price model fills a missing rate from, and what pricing picks
+// the rate on a day from). Creations and corrections are audited in
 // the same batch as the write.
 
 import { asc, count, desc, eq, gte, lte, max, sql } from 'drizzle-orm';
@@ -8,13 +9,16 @@ import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
+import { inList } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
-import { type Metal, metalRates } from '../../db/schema';
+import { type Metal, metalRates, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
+import type { RateKind } from '../../pricing/rate-on-day';
+import { shopDate } from '../../pricing/shop-day';
 
 type C = Context<AppEnv>;
 export type MetalRate = typeof metalRates.$inferSelect;
@@ -23,6 +27,7 @@ export interface Rate {
   id: string;
   metal: Metal;
   purity: number;
+  kind: RateKind;
   rate_per_gram: number;
   effective_date: string;
   created_by: string | null;
@@ -34,6 +39,7 @@ export const toRate = (r: MetalRate): Rate => ({
   id: r.id,
   metal: r.metal,
   purity: r.purity,
+  kind: r.kind,
   rate_per_gram: r.ratePerGram,
   effective_date: r.effectiveDate,
   created_by: r.createdBy,
@@ -41,33 +47,36 @@ export const toRate = (r: MetalRate): Rate => ({
   updated_at: r.updatedAt,
 });
 
-/** Today's date in UTC, `YYYY-MM-DD`. */
-export const todayUtc = () => nowIso().slice(0, 10);
-
 export interface LatestRatesFilter {
-  metal?: Metal;
+  /** Any of these metals; default all. */
+  metals?: readonly Metal[];
   purity?: number;
-  /** Rates effective on or before this date count; default today (UTC), so a rate entered ahead is not used early. */
-  asOf?: string;
+  /** Any of these kinds; default `sell`, what prices a sale. */
+  kinds?: readonly RateKind[];
+  /** Rates effective on or before this day count, so a rate entered ahead is not used early. */
+  asOf: string;
 }
 
 /**
- * For each metal and purity the shop has priced, the rate with the newest effective date on or
- * before `asOf`: the inner GROUP BY reads only the (shop, metal, purity, date) unique index, then
- * one seek per pair fetches its row, so the cost is an index-only pass, not a lookup per rate ever set.
+ * For each metal, purity and kind the shop has priced, the rate with the newest effective date on
+ * or before `asOf`: the inner GROUP BY reads only the (shop, metal, purity, kind, date) unique
+ * index, then one seek per triple fetches its row, so the cost is an index-only pass, not a lookup
+ * per rate ever set. These rows are all the rate-on-a-day rule (pricing/rate-on-day) needs: each
+ * purity's latest, the highest purity's among them.
  */
-export function latestRatesQuery(db: Db, shopId: string, f: LatestRatesFilter = {}) {
-  const asOf = f.asOf ?? todayUtc();
-  const filters = (t: { metal: AnySQLiteColumn; purity: AnySQLiteColumn }) => [
-    f.metal ? eq(t.metal, f.metal) : undefined,
+export function latestRatesQuery(db: Db, shopId: string, f: LatestRatesFilter) {
+  const { asOf } = f;
+  const filters = (t: { metal: AnySQLiteColumn; purity: AnySQLiteColumn; kind: AnySQLiteColumn }) => [
+    f.metals ? inList(t.metal, f.metals) : undefined,
     f.purity !== undefined ? eq(t.purity, f.purity) : undefined,
+    inList(t.kind, f.kinds ?? ['sell']),
   ];
   const other = alias(metalRates, 'other');
   const newest = db
-    .select({ metal: other.metal, purity: other.purity, d: max(other.effectiveDate) })
+    .select({ metal: other.metal, purity: other.purity, kind: other.kind, d: max(other.effectiveDate) })
     .from(other)
     .where(inShop(other, shopId, lte(other.effectiveDate, asOf), ...filters(other)))
-    .groupBy(other.metal, other.purity);
+    .groupBy(other.metal, other.purity, other.kind);
   return db
     .select()
     .from(metalRates)
@@ -76,19 +85,38 @@ export function latestRatesQuery(db: Db, shopId: string, f: LatestRatesFilter = 
         metalRates,
         shopId,
         ...filters(metalRates),
-        sql`((${metalRates.metal}, ${metalRates.purity}, ${metalRates.effectiveDate}) IN ${newest})`,
+        sql`((${metalRates.metal}, ${metalRates.purity}, ${metalRates.kind}, ${metalRates.effectiveDate}) IN ${newest})`,
       ),
     )
-    .orderBy(asc(metalRates.metal), desc(metalRates.purity));
+    .orderBy(asc(metalRates.metal), desc(metalRates.purity), asc(metalRates.kind));
 }
 
-/** The caller's shop's latest rates (see latestRatesQuery). */
-export async function latestRates(c: C, f: LatestRatesFilter = {}): Promise<MetalRate[]> {
-  return latestRatesQuery(dbOf(c), authOf(c).shopId, f);
+/**
+ * The caller's shop's latest rates (see latestRatesQuery), by default as of the shop-local today:
+ * from 00:00 to 05:30 in India the UTC date is still yesterday (contract: Shop profile, timezone).
+ */
+export async function latestRates(
+  c: C,
+  f: Omit<LatestRatesFilter, 'asOf'> & { asOf?: string } = {},
+): Promise<MetalRate[]> {
+  const db = dbOf(c);
+  const { shopId } = authOf(c);
+  return latestRatesQuery(db, shopId, { ...f, asOf: f.asOf ?? (await shopToday(c)) });
+}
+
+/** The caller's shop's local date today (its `timezone`): the day rates, invoices and limits use. */
+export async function shopToday(c: C): Promise<string> {
+  const [shop] = await dbOf(c)
+    .select({ timezone: shops.timezone })
+    .from(shops)
+    .where(eq(shops.id, authOf(c).shopId));
+  if (!shop) throw notFound('Shop');
+  return shopDate(new Date(), shop.timezone);
 }
 
 export interface RateListOptions {
   metal?: Metal;
+  kind?: RateKind;
   from?: string;
   to?: string;
   page: number;
@@ -100,6 +128,7 @@ export function rateListQueries(db: Db, shopId: string, o: RateListOptions) {
     metalRates,
     shopId,
     o.metal ? eq(metalRates.metal, o.metal) : undefined,
+    o.kind ? eq(metalRates.kind, o.kind) : undefined,
     o.from ? gte(metalRates.effectiveDate, o.from) : undefined,
     o.to ? lte(metalRates.effectiveDate, o.to) : undefined,
   );
@@ -122,13 +151,13 @@ export async function listRates(c: C, o: RateListOptions): Promise<Page<Rate>> {
 }
 
 const rateExists = () =>
-  new ApiError(409, 'RATE_EXISTS', 'A rate for this metal, purity and date exists; correct it with PATCH');
+  new ApiError(409, 'RATE_EXISTS', 'A rate for this metal, purity, kind and date exists; correct it with PATCH');
 
 const isRateKeyViolation = (err: unknown) => isUniqueViolation(err, 'metal_rates.effective_date');
 
 export async function createRate(
   c: C,
-  body: { metal: Metal; purity: number; rate_per_gram: number; effective_date: string },
+  body: { metal: Metal; purity: number; kind: RateKind; rate_per_gram: number; effective_date: string },
 ): Promise<Rate> {
   const { shopId, userId } = authOf(c);
   const now = nowIso();
@@ -137,6 +166,7 @@ export async function createRate(
     shopId,
     metal: body.metal,
     purity: body.purity,
+    kind: body.kind,
     ratePerGram: body.rate_per_gram,
     effectiveDate: body.effective_date,
     createdBy: userId,
@@ -154,6 +184,7 @@ export async function createRate(
         details: {
           metal: row.metal,
           purity: row.purity,
+          kind: row.kind,
           rate_per_gram: row.ratePerGram,
           effective_date: row.effectiveDate,
         },
@@ -175,7 +206,7 @@ const ATTEMPTS = 3;
 export async function correctRate(
   c: C,
   id: string,
-  patch: { rate_per_gram?: number; effective_date?: string },
+  patch: { rate_per_gram?: number; kind?: RateKind; effective_date?: string },
 ): Promise<Rate> {
   const { shopId } = authOf(c);
   const db = dbOf(c);
@@ -188,6 +219,7 @@ export async function correctRate(
     const after: MetalRate = {
       ...before,
       ratePerGram: patch.rate_per_gram ?? before.ratePerGram,
+      kind: patch.kind ?? before.kind,
       effectiveDate: patch.effective_date ?? before.effectiveDate,
       updatedAt: nowIso(),
     };
@@ -196,13 +228,19 @@ export async function correctRate(
       [result] = await db.batch([
         db
           .update(metalRates)
-          .set({ ratePerGram: after.ratePerGram, effectiveDate: after.effectiveDate, updatedAt: after.updatedAt })
+          .set({
+            ratePerGram: after.ratePerGram,
+            kind: after.kind,
+            effectiveDate: after.effectiveDate,
+            updatedAt: after.updatedAt,
+          })
           .where(
             inShop(
               metalRates,
               shopId,
               eq(metalRates.id, id),
               eq(metalRates.ratePerGram, before.ratePerGram),
+              eq(metalRates.kind, before.kind),
               eq(metalRates.effectiveDate, before.effectiveDate),
             ),
           ),
@@ -215,6 +253,7 @@ export async function correctRate(
             details: {
               metal: before.metal,
               purity: before.purity,
+              kind: after.kind !== before.kind ? { from: before.kind, to: after.kind } : before.kind,
               rate_per_gram: { from: before.ratePerGram, to: after.ratePerGram },
               ...(after.effectiveDate !== before.effectiveDate
                 ? { effective_date: { from: before.effectiveDate, to: after.effectiveDate } }

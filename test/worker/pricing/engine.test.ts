@@ -1,5 +1,5 @@
 // The pricing engine against the contract's formulas: worked examples computed by hand (the same
-// numbers as docs/pricing-example.md) and fast-check properties over random sales.
+// numbers as the README's "Pricing and invoices") and fast-check properties over random sales.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

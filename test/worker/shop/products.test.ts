@@ -36,12 +36,31 @@ describe('catalog: happy paths', () => {
         'stone_weight_mg',
         'making_charge_bp',
         'base_price',
+        'pricing_mode',
+        'wastage_bp',
+        'making_charge_type',
+        'making_charge_paise',
+        'stones',
+        'other_charge_paise',
+        'hsn_code',
+        'gst_rate_bp',
         'stock',
         'active',
         'created_at',
         'updated_at',
       ].sort(),
     );
+    // A product created the v1 way sells at its base_price, as before.
+    expect(created).toMatchObject({
+      pricing_mode: 'fixed',
+      wastage_bp: 0,
+      making_charge_type: 'percent',
+      making_charge_paise: 0,
+      stones: [],
+      other_charge_paise: 0,
+      hsn_code: '7113',
+      gst_rate_bp: null,
+    });
 
     const got = await callJson(`/api/v1/products/${created.id}`, { token: manager.access });
     expect(got.body.data).toEqual(created);
@@ -69,6 +88,51 @@ describe('catalog: happy paths', () => {
       details: { base_price: { from: 8_500_000, to: 9_000_000 } },
     });
     expect(entries[0]!.request_id).toBeTruthy();
+  });
+
+  it('a product priced by weight keeps its wastage, making, stones, charges, HSN and GST rate', async () => {
+    const owner = await newShop();
+    const stones = [
+      { kind: 'diamond', count: 12, weight_mg: 10, value_paise: 3_600_000 },
+      { kind: 'ruby', count: 1, weight_mg: 100, value_paise: 250_000 },
+    ];
+    const pricing = {
+      pricing_mode: 'weight',
+      wastage_bp: 800,
+      making_charge_type: 'per_gram',
+      making_charge_paise: 45_000,
+      stones,
+      other_charge_paise: 4_500,
+      hsn_code: '711319',
+      gst_rate_bp: 300,
+    };
+    const p = await addProduct(owner, pricing);
+    expect(p).toMatchObject(pricing);
+    expect((await callJson(`/api/v1/products/${p.id}`, { token: owner.access })).body.data).toEqual(p);
+
+    // null gives the defaults back: the category's HSN heading and the shop's GST rate.
+    const reset = await callJson(`/api/v1/products/${p.id}`, {
+      method: 'PATCH',
+      token: owner.access,
+      json: { hsn_code: null, gst_rate_bp: null, making_charge_type: 'flat', stones: [] },
+    });
+    expect(reset.res.status, JSON.stringify(reset.body)).toBe(200);
+    expect(reset.body.data).toMatchObject({
+      hsn_code: '7113',
+      gst_rate_bp: null,
+      making_charge_type: 'flat',
+      stones: [],
+    });
+
+    // A coin's heading is 7118; a v1 product switches to weight pricing with PATCH.
+    const coin = await addProduct(owner, { category: 'coin' });
+    expect(coin.hsn_code).toBe('7118');
+    const switched = await callJson(`/api/v1/products/${coin.id}`, {
+      method: 'PATCH',
+      token: owner.access,
+      json: { pricing_mode: 'weight' },
+    });
+    expect(switched.body.data).toMatchObject({ pricing_mode: 'weight', hsn_code: '7118', base_price: coin.base_price });
   });
 
   it('lists with filters, sorts, name search with literal wildcards, and pages', async () => {
@@ -155,6 +219,16 @@ describe('catalog: errors', () => {
     ['negative stock', { stock: -1 }],
     ['an unknown category', { category: 'crown' }],
     ['a blank name', { name: ' <b></b> ' }],
+    ['an unknown pricing mode', { pricing_mode: 'auction' }],
+    ['an unknown making type', { making_charge_type: 'per_piece' }],
+    ['a 3-digit HSN code', { hsn_code: '711' }],
+    ['a 9-digit HSN code', { hsn_code: '711319000' }],
+    ['an HSN code with letters', { hsn_code: '71AB' }],
+    ['a stone without a value', { stones: [{ kind: 'diamond', count: 1, weight_mg: 10 }] }],
+    ['a stone count of 0', { stones: [{ kind: 'diamond', count: 0, weight_mg: 10, value_paise: 1 }] }],
+    ['a negative wastage', { wastage_bp: -1 }],
+    ['a GST rate over 100%', { gst_rate_bp: 10_001 }],
+    ['a fractional making charge', { making_charge_paise: 1.5 }],
   ])('%s is a 400', async (_, over) => {
     const owner = await newShop();
     const { res, body } = await callJson('/api/v1/products', {

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { latestRatesQuery, rateListQueries } from '../../../src/shop/rates/service';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
@@ -78,6 +78,24 @@ describe('metal rates', () => {
     expect((await callJson('/api/v1/rates/latest', { token: empty.access })).body.data).toEqual([]);
   });
 
+  it('latest is as of the shop-local today: after midnight in India, before it in UTC', async () => {
+    // 19:00 UTC on 30 November is 00:30 on 1 December in India.
+    vi.useFakeTimers({ now: new Date('2026-11-30T19:00:00Z'), toFake: ['Date'] });
+    try {
+      const owner = await newShop();
+      const today = await addRate(owner, { effective_date: '2026-11-30' });
+      const tomorrowUtc = await addRate(owner, { effective_date: '2026-12-01', rate_per_gram: 720_000 });
+      const latest = async () =>
+        (await callJson('/api/v1/rates/latest', { token: owner.access })).body.data.map((r: Json) => r.id);
+      expect(await latest()).toEqual([tomorrowUtc.id]);
+      const tz = await call('/api/v1/shop', { method: 'PATCH', token: owner.access, json: { timezone: 'UTC' } });
+      expect(tz.status).toBe(200);
+      expect(await latest()).toEqual([today.id]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a second rate for the same metal, purity and date is 409 RATE_EXISTS; another shop may have it', async () => {
     const owner = await newShop();
     await addRate(owner);
@@ -120,13 +138,14 @@ describe('metal rates', () => {
       actor_id: manager.user.id,
       target_type: 'rate',
       target_id: r.id,
-      details: { metal: 'gold', purity: 916, rate_per_gram: { from: 712_000, to: 715_500 } },
+      details: { metal: 'gold', purity: 916, kind: 'sell', rate_per_gram: { from: 712_000, to: 715_500 } },
     });
     const created = await callJson('/api/v1/audit?action=rate.created', { token: owner.access });
     expect(created.body.meta.total).toBe(2);
     expect(created.body.data[1].details).toEqual({
       metal: 'gold',
       purity: 916,
+      kind: 'sell',
       rate_per_gram: 712_000,
       effective_date: '2026-11-20',
     });
@@ -140,6 +159,7 @@ describe('metal rates', () => {
     ['a timestamp for a date', { effective_date: '2026-11-20T00:00:00Z' }],
     ['silver at 700', { metal: 'silver', purity: 700 }],
     ['an unknown metal', { metal: 'copper' }],
+    ['an unknown kind', { kind: 'mid' }],
   ])('%s is a 400', async (_, over) => {
     const owner = await newShop();
     const { res, body } = await callJson('/api/v1/rates', { method: 'POST', token: owner.access, json: rate(over) });
@@ -147,7 +167,56 @@ describe('metal rates', () => {
     expect(body.error.code).toBe('VALIDATION_FAILED');
   });
 
-  it.each(['limit=101', 'from=20261101', 'from=2026-11-10&to=2026-11-01', 'metal=iron', 'purity=916'])(
+  it('buy rates sit beside sell rates: one per kind and date, filtered by kind, never read as sell', async () => {
+    const owner = await newShop();
+    const sell = await addRate(owner);
+    expect(sell.kind).toBe('sell');
+    const buy = await addRate(owner, { kind: 'buy', rate_per_gram: 680_000 });
+    expect(buy).toMatchObject({ kind: 'buy', rate_per_gram: 680_000, effective_date: sell.effective_date });
+    const buy999 = await addRate(owner, { kind: 'buy', purity: 999, rate_per_gram: 740_000 });
+
+    const dup = await callJson('/api/v1/rates', {
+      method: 'POST',
+      token: owner.access,
+      json: rate({ kind: 'buy', rate_per_gram: 1 }),
+    });
+    expect(dup.res.status).toBe(409);
+    expect(dup.body.error.code).toBe('RATE_EXISTS');
+
+    const ids = async (q: string) => {
+      const { res, body } = await callJson(`/api/v1/rates${q}`, { token: owner.access });
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      return (body.data as Json[]).map((r) => r.id).sort();
+    };
+    expect(await ids('?kind=buy')).toEqual([buy.id, buy999.id].sort());
+    expect(await ids('?kind=sell')).toEqual([sell.id]);
+    expect(await ids('')).toEqual([sell.id, buy.id, buy999.id].sort());
+    // /latest prices a sale: sell only, unless buy is asked for.
+    expect(await ids('/latest')).toEqual([sell.id]);
+    expect(await ids('/latest?kind=buy')).toEqual([buy.id, buy999.id].sort());
+    expect(await ids('/latest?kind=buy&purity=999')).toEqual([buy999.id]);
+
+    // Correcting a rate's kind onto a taken (metal, purity, kind, date) is refused, and changes nothing.
+    const clash = await callJson(`/api/v1/rates/${buy.id}`, {
+      method: 'PATCH',
+      token: owner.access,
+      json: { kind: 'sell' },
+    });
+    expect(clash.res.status).toBe(409);
+    expect(clash.body.error.code).toBe('RATE_EXISTS');
+    const moved = await callJson(`/api/v1/rates/${buy999.id}`, {
+      method: 'PATCH',
+      token: owner.access,
+      json: { kind: 'sell' },
+    });
+    expect(moved.res.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.data.kind).toBe('sell');
+    expect(await ids('/latest?kind=buy')).toEqual([buy.id]);
+    const log = await callJson('/api/v1/audit?action=rate.corrected', { token: owner.access });
+    expect(log.body.data[0].details.kind).toEqual({ from: 'buy', to: 'sell' });
+  });
+
+  it.each(['limit=101', 'kind=mid', 'from=20261101', 'from=2026-11-10&to=2026-11-01', 'metal=iron', 'purity=916'])(
     'a bad list query (%s) is a 400',
     async (q) => {
       const owner = await newShop();
@@ -198,9 +267,9 @@ describe('metal rates: query plans', () => {
     return results.map((r) => r.detail).join('\n');
   };
 
-  it('latest seeks the (shop, metal, purity, date) index for each pair', async () => {
-    const p = await plan(latestRatesQuery(db, 'shop', { asOf: '2026-11-22' }));
-    expect(p).toContain('metal_rates_shop_metal_purity_date_uq');
+  it('latest seeks the (shop, metal, purity, kind, date) index for each triple', async () => {
+    const p = await plan(latestRatesQuery(db, 'shop', { asOf: '2026-11-22', kinds: ['sell', 'buy'] }));
+    expect(p).toContain('metal_rates_shop_metal_purity_kind_date_uq');
     expect(p).not.toMatch(/SCAN (metal_rates|other)(?! USING)/);
   });
 

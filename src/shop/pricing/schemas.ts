@@ -1,0 +1,129 @@
+// Wire shapes of pricing: the sale body without payments (what a quote takes, and later a sale) and
+// the quote the engine returns (API.md "The sale body, the quote and the sale").
+import { z } from '@hono/zod-openapi';
+import { METALS } from '../../db/schema';
+import { gstStateCode, money } from '../../http/fields';
+import { purityField, purityIssue } from '../products/schemas';
+
+const id = z.string().min(1).max(64);
+
+/**
+ * A line of a product sold by count. Pieces come as `{piece_id}` and `{tag}` lines beside it; each
+ * line shape names what it sells by its own key, so the three never overlap.
+ */
+const ProductLine = z.strictObject({
+  product_id: id,
+  quantity: z.number().int().min(1).max(1000),
+  unit_price: money
+    .optional()
+    .openapi({ description: "Paise: overrides the unit's gross, before discount and tax (manager+)" }),
+});
+
+/** Old gold taken in as part payment, valued at the day's buy rate for its tested purity. */
+export const OldGoldLineBody = z
+  .strictObject({
+    metal: z.enum(METALS),
+    purity: purityField.openapi({ description: 'As tested' }),
+    gross_weight_mg: z.number().int().min(1).max(100_000_000),
+    less_weight_mg: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000_000)
+      .default(0)
+      .openapi({ description: 'Stones, dirt: not paid for' }),
+    deduction_bp: z.number().int().min(0).max(10_000).default(0),
+    rate_per_gram: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .optional()
+      .openapi({ description: "Paise; instead of the day's buy rate (manager+, audited when a sale records it)" }),
+  })
+  .superRefine((l, ctx) => {
+    const issue = purityIssue(l.metal, l.purity);
+    if (issue) ctx.addIssue({ code: 'custom', path: ['purity'], message: issue });
+  });
+
+export const QuoteBody = z
+  .strictObject({
+    customer_id: id.optional(),
+    items: z.array(ProductLine).min(1).max(50),
+    discount: money.default(0),
+    place_of_supply: gstStateCode
+      .optional()
+      .openapi({ description: "Default: the shop's state_code; another state needs manager+" }),
+    exchange: z.array(OldGoldLineBody).max(20).default([]),
+  })
+  .openapi('QuoteRequest');
+
+export type QuoteBodyInput = z.infer<typeof QuoteBody>;
+
+const int = z.number().int();
+const paise = int.nullable();
+
+const QuoteLineSchema = z.object({
+  product_id: z.string().nullable(),
+  piece_id: z.string().nullable(),
+  quantity: int,
+  description: z.string(),
+  hsn_code: z.string(),
+  huid: z.string().nullable(),
+  metal: z.string(),
+  purity: int,
+  gross_weight_mg: int,
+  net_weight_mg: int,
+  stone_weight_mg: int,
+  rate_per_gram: paise,
+  rate_date: z.string().nullable(),
+  rate_source: z.string().nullable().openapi({ description: '`exact` or `scaled_from_<purity>`' }),
+  metal_value: paise,
+  wastage: paise,
+  making: paise,
+  stones: paise,
+  other_charge: paise,
+  unit_price: int.openapi({ description: "The unit's gross: before discount and tax" }),
+  gross: int,
+  discount: int,
+  taxable: int,
+  gst_rate_bp: int,
+  cgst: int,
+  sgst: int,
+  igst: int,
+  line_total: int,
+});
+
+const ExchangeLineSchema = z.object({
+  metal: z.string(),
+  purity: int,
+  gross_weight_mg: int,
+  less_weight_mg: int,
+  net_weight_mg: int,
+  deduction_bp: int,
+  rate_per_gram: int,
+  rate_date: z.string().nullable(),
+  rate_source: z.string().openapi({ description: '`exact`, `scaled_from_<purity>` or `given`' }),
+  value: int,
+});
+
+export const QuoteSchema = z
+  .object({
+    items: z.array(QuoteLineSchema),
+    subtotal: int,
+    discount: int,
+    taxable: int,
+    cgst: int,
+    sgst: int,
+    igst: int,
+    round_off: int,
+    total: int,
+    exchange: z.array(ExchangeLineSchema),
+    exchange_total: int,
+    place_of_supply: z
+      .string()
+      .nullable()
+      .openapi({ description: 'null: neither the shop nor the body named a state' }),
+    document_type: z.enum(['tax_invoice', 'bill_of_supply']),
+  })
+  .openapi('Quote');
