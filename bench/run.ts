@@ -253,6 +253,8 @@ async function prepareShop(base: string): Promise<Setup> {
 interface Server {
   url: string;
   stop(): Promise<void>;
+  /** A Worker's log lines about failed requests (bench/worker.ts); the peers have none. */
+  failures?(): string[];
 }
 
 /** The round trips of the scenario's first request, sent twice (the second is the warm one counted). */
@@ -504,12 +506,14 @@ async function main() {
     const counting = bundle('bench/counting-worker.ts');
     stops.push(counting.remove);
     const bases = new Map<Target, string>();
+    const servers = new Map<Target, Server>();
     const start = async (target: Target, run: () => Promise<Server>) => {
       if (!needed.has(target)) return;
       console.error(`starting ${target}…`);
       const server = await run();
       stops.push(server.stop);
       bases.set(target, server.url);
+      servers.set(target, server);
     };
     await start('worker', () => startWorker(built, policies(GENEROUS)));
     await start('off', () => startWorker(built, policies('off')));
@@ -556,6 +560,10 @@ async function main() {
     }
     if (failed.length) {
       console.error(`\nerrors:\n  ${failed.join('\n  ')}`);
+      for (const [target, server] of servers) {
+        const lines = server.failures?.() ?? [];
+        if (lines.length) console.error(`\n${target}'s last failure log lines:\n  ${lines.join('\n  ')}`);
+      }
       process.exitCode = 1;
     }
   } finally {

@@ -16,6 +16,8 @@ import { ROOT, wrangler } from '../scripts/lib/wrangler';
 export interface BenchWorker {
   url: string;
   stop(): Promise<void>;
+  /** The Worker's last log lines about a failed request (a 5xx, an error), to say why a run had errors. */
+  failures(): string[];
 }
 
 /** Builds the Worker (or another entry, e.g. the counting Worker) once per run; instances share it. */
@@ -60,6 +62,13 @@ export async function startWorker(built: Bundle, vars: Record<string, string>): 
     // `--persist-to` keeps each store under v3/<store>, as wrangler lays it out.
     const v3 = (store: string) => path.join(state, 'v3', store);
     let stderr = '';
+    const failures: string[] = [];
+    const keepFailures = (chunk: Buffer) => {
+      for (const line of String(chunk).split('\n')) {
+        if (/"status":5\d\d|"level":"error"|Error/.test(line))
+          failures.splice(0, failures.length - 19, line.slice(0, 600));
+      }
+    };
     mf = new Miniflare({
       ...workerOptions,
       modulesRoot: built.dir,
@@ -71,18 +80,20 @@ export async function startWorker(built: Bundle, vars: Record<string, string>): 
       kvPersist: v3('kv'),
       durableObjectsPersist: v3('do'),
       cachePersist: v3('cache'),
-      // The Worker's request log is written as it is in production; the bench only drains it.
+      // The Worker's request log is written as it is in production; the bench keeps only the lines
+      // about failures.
       handleRuntimeStdio(out: Readable, err: Readable) {
-        out.resume();
+        out.on('data', keepFailures);
         err.on('data', (d: Buffer) => {
           stderr = (stderr + d).slice(-4000);
+          keepFailures(d);
         });
       },
     });
     const url = (await mf.ready).origin;
     const res = await fetch(`${url}/health`);
     if (res.status !== 200) throw new Error(`the Worker answered /health with ${res.status}:\n${stderr}`);
-    return { url, stop };
+    return { url, stop, failures: () => [...failures] };
   } catch (err) {
     await stop();
     throw err;
