@@ -102,3 +102,21 @@ export const instant = z
 
 /** Where an instant starts: a date's first millisecond (UTC), else the timestamp itself. */
 export const startOf = (s: string) => new Date(DATE.test(s) ? `${s}T00:00:00.000Z` : s);
+
+/** Integer milligrams, up to 100 kg: far beyond any piece, small enough to catch a unit mix-up. */
+export const weightMg = z.number().int().min(0).max(100_000_000);
+
+/**
+ * Stone lines as the contract gives them on products and pieces: `value_paise` is the value of all
+ * stones of that line in one unit.
+ */
+export const stoneLines = z
+  .array(
+    z.strictObject({
+      kind: cleanText(1, 40).openapi({ example: 'diamond' }),
+      count: z.number().int().min(1).max(10_000),
+      weight_mg: weightMg,
+      value_paise: money,
+    }),
+  )
+  .max(50);
