@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
 import { huidRefusal } from '../../../src/shop/pieces/huid';
-import { pieceByTagQuery, pieceListQueries } from '../../../src/shop/pieces/service';
+import { inStockPieceCounts, pieceByTagQuery, pieceListQueries } from '../../../src/shop/pieces/service';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
@@ -274,6 +274,21 @@ describe('pieces: changes', () => {
       expect([res.status, body.error?.code], JSON.stringify(json)).toEqual([status, code]);
     }
     expect(await written(owner.shop.id)).toEqual(before);
+  });
+});
+
+describe('pieces: stock of a product with pieces', () => {
+  it('inStockPieceCounts counts in-stock pieces of products that have pieces; others are absent', async () => {
+    const owner = await newShop();
+    const [a, b, c] = [await addProduct(owner), await addProduct(owner), await addProduct(owner)];
+    const made = [await addPiece(owner, a.id), await addPiece(owner, a.id), await addPiece(owner, a.id)];
+    const soldOut = await addPiece(owner, c.id);
+    await env.DB.prepare("UPDATE pieces SET status = 'sold' WHERE id IN (?, ?)").bind(made[0]!.id, soldOut.id).run();
+    await env.DB.prepare("UPDATE pieces SET status = 'reserved' WHERE id = ?").bind(made[1]!.id).run();
+    const counts = await inStockPieceCounts(drizzle(env.DB), owner.shop.id, [a.id, b.id, c.id]);
+    expect(Object.fromEntries(counts)).toEqual({ [a.id]: 1, [c.id]: 0 });
+    // Another shop's view of the same ids finds nothing.
+    expect((await inStockPieceCounts(drizzle(env.DB), (await newShop()).shop.id, [a.id])).size).toBe(0);
   });
 });
 
