@@ -2,12 +2,11 @@
 // entry, guarded in SQL (the product still active and of the metal its rules were checked against;
 // the piece still in stock and as read), so a refused or raced write leaves nothing behind.
 import { count, desc, eq, type SQL, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
-import { inList } from '../../db/conditions';
+import { inList, still } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { pieces, products } from '../../db/schema';
 import { inShop } from '../../db/scope';
@@ -202,9 +201,6 @@ const COLUMNS = {
   stone_weight_mg: 'stoneWeightMg',
   stones: 'stones',
 } as const satisfies Record<keyof UpdatePieceInput, keyof PieceRow>;
-
-/** NULL-safe equality: the row still holds what was read. */
-const still = (column: SQLiteColumn, value: string | number | null): SQL => sql`${column} IS ${value}`;
 
 const notInStock = (p: PieceRow) =>
   new ApiError(409, 'PIECE_NOT_IN_STOCK', `The piece is ${p.status}; only pieces in stock can change`);

@@ -297,6 +297,12 @@ const hints: Hints = (name, op) => {
         { weight: 3, arbitrary: fc.nat().map((i) => world.tags[i % world.tags.length]!) },
         { weight: 1, arbitrary: fc.stringMatching(/^[A-Z0-9]{4,24}$/) },
       );
+    // A GSTIN (checksum valid, state 27) or none, and a zone Intl knows: what the profile's rules
+    // accept, which a random string almost never is.
+    case 'gstin':
+      return fc.constantFrom(null, '27AADCD2026J1ZV');
+    case 'timezone':
+      return fc.constantFrom('Asia/Kolkata', 'Asia/Dubai');
     case 'if-none-match':
       return fc.constantFrom('*', '"0"', 'W/"0"', `"${'f'.repeat(64)}"`);
     case 'shop_slug':

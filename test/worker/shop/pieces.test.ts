@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { huidRefusal } from '../../../src/shop/pieces/huid';
 import { inStockPieceCounts, pieceByTagQuery, pieceListQueries } from '../../../src/shop/pieces/service';
 import { newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
+import { call, callJson, type Json, queryPlan } from '../helpers';
 import { addProduct } from './catalog-fixtures';
 
 let huids = 0;
@@ -293,13 +293,7 @@ describe('pieces: stock of a product with pieces', () => {
 });
 
 describe('pieces: the scanner’s query plan', () => {
-  const plan = async (q: { toSQL(): { sql: string; params: unknown[] } }) => {
-    const { sql, params } = q.toSQL();
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    return results.map((r) => r.detail).join('\n');
-  };
+  const plan = queryPlan;
   const db = drizzle(env.DB);
 
   it('by-tag is one search of the (shop_id, tag) unique index', async () => {
