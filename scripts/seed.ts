@@ -514,6 +514,18 @@ function wobble(seed: string): number {
   return (((h >>> 0) % 1201) - 600) / 100_000;
 }
 
+/**
+ * Demo gold products kept as tagged pieces, one per unit of their stock, each with its own weight
+ * (within ±2 % of the design's) and its BIS HUID; the kundan choker is HUID-exempt instead.
+ */
+const PIECED: { sku: string; huidExempt?: string; stoneKind?: string }[] = [
+  { sku: 'GR-916-001' },
+  { sku: 'GR-916-002' },
+  { sku: 'GR-750-003' },
+  { sku: 'GN-916-007' },
+  { sku: 'GN-916-008', huidExempt: 'kundan', stoneKind: 'polki' },
+];
+
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The product's pricing columns: by weight for gold and silver, the fixed base_price for platinum. */
@@ -589,6 +601,36 @@ async function buildSql(now: Date): Promise<string> {
     };
   });
 
+  const pieces = PIECED.flatMap(({ sku, huidExempt, stoneKind = 'diamond' }, k) => {
+    const product = products.find((p) => p.sku === sku)!;
+    const item = ITEMS.find((i) => i.sku === sku)!;
+    const stones = item.stoneValue
+      ? [{ kind: stoneKind, count: 1, weight_mg: product.stone_weight_mg, value_paise: item.stoneValue * 100 }]
+      : [];
+    return Array.from({ length: product.stock }, (_, n) => {
+      const label = `${String(k + 1).padStart(2, '0')}${String(n + 1).padStart(2, '0')}`;
+      const grossMg = Math.round(product.gross_weight_mg * (1 + (wobble(`${sku}${n}`) * 10) / 3));
+      return {
+        id: `demo-piece-${label}`,
+        shop_id: SHOP_ID,
+        product_id: product.id,
+        tag: `DEMO${label}`,
+        // Made-up HUIDs of the real format: six characters A–Z 0–9.
+        huid: huidExempt ? null : `DJ${label}`,
+        huid_exempt: huidExempt ?? null,
+        purity: null,
+        gross_weight_mg: grossMg,
+        net_weight_mg: grossMg - product.stone_weight_mg,
+        stone_weight_mg: product.stone_weight_mg,
+        stones: JSON.stringify(stones),
+        status: 'in_stock',
+        sale_id: null,
+        created_at: ts,
+        updated_at: ts,
+      };
+    });
+  });
+
   const customers = CUSTOMERS.map((c) => ({
     id: c.id,
     shop_id: SHOP_ID,
@@ -642,6 +684,7 @@ async function buildSql(now: Date): Promise<string> {
        AND legal_name IS NULL AND gstin IS NULL AND address IS NULL AND state_code IS NULL;`,
     insertNew('users', users),
     insertNew('products', products),
+    insertNew('pieces', pieces),
     // New products change the storefront, whose cache key is the catalog version (see storefront).
     `UPDATE shops SET catalog_version = catalog_version + 1 WHERE id = ${q(SHOP_ID)} AND changes() > 0;`,
     insertNew('customers', customers),
@@ -691,6 +734,7 @@ async function main() {
 
   const width = Math.max(...DEMO_USERS.map((u) => u.email.length));
   console.log(`\nSeeded "Demo Jewellers" (slug demo): ${ITEMS.length} products, ${CUSTOMERS.length} customers,`);
+  console.log(`tagged pieces with HUIDs of ${PIECED.map((p) => p.sku).join(', ')},`);
   console.log(`${RATE_DAYS} days of gold (999, 916, 750) and silver (999, 925) sell and buy rates ending today.`);
   console.log('Demo sign-ins (local development only; a password changed since is kept):');
   for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(width)}  ${u.password}`);

@@ -17,6 +17,7 @@ import { opsRoutes } from './ops/routes';
 import { auditRoutes } from './shop/audit/routes';
 import { customerRoutes } from './shop/customers/routes';
 import { khataRoutes } from './shop/khata/routes';
+import { pieceRoutes } from './shop/pieces/routes';
 import { pricingRoutes } from './shop/pricing/routes';
 import { productRoutes } from './shop/products/routes';
 import { shopProfileRoutes } from './shop/profile/routes';
@@ -44,6 +45,7 @@ export function createApp() {
   app.route('/api/v1/shop', shopProfileRoutes);
   app.route('/api/v1/users', userRoutes);
   app.route('/api/v1/products', productRoutes);
+  app.route('/api/v1/pieces', pieceRoutes);
   app.route('/api/v1/storefront', storefrontRoutes);
   app.route('/api/v1/rates', rateRoutes);
   app.route('/api/v1/rates', rateForecastRoutes);

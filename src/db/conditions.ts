@@ -18,3 +18,6 @@ export const likeContains = (column: SQLiteColumn, needle: string): SQL =>
 /** `column IN (values)` as one bound JSON array, read back by json_each, instead of one parameter per value. */
 export const inList = (column: SQLiteColumn, values: readonly string[]): SQL =>
   sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+
+/** NULL-safe equality, for a guarded write: the row still holds what was read. */
+export const still = (column: SQLiteColumn, value: string | number | null): SQL => sql`${column} IS ${value}`;

@@ -335,3 +335,56 @@ export const auditLog = sqliteTable(
     index('audit_shop_actor_created_idx').on(t.shopId, t.actorId, t.createdAt),
   ],
 );
+
+export const PIECE_STATUSES = ['in_stock', 'sold', 'reserved'] as const;
+export type PieceStatus = (typeof PIECE_STATUSES)[number];
+
+/** One stone line of a product or piece: the value of all stones of that line, in one unit. */
+export interface StoneLine {
+  kind: string;
+  count: number;
+  weight_mg: number;
+  value_paise: number;
+}
+
+// One physical item of a product, with its own weights, barcode tag and BIS HUID (API.md "Pieces").
+export const pieces = sqliteTable(
+  'pieces',
+  {
+    id: id(),
+    shopId: shopId(),
+    // The service inserts a piece only from a SELECT of an active product of the same shop.
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    // The barcode label: uppercase letters and digits, so Code 39 and Code 128 both print it.
+    tag: text('tag').notNull(),
+    // The 6-character BIS Hallmark Unique ID; NULL for pieces without one.
+    huid: text('huid'),
+    // Why a gold piece without a HUID may still be sold (e.g. kundan, polki, jadau); NULL: no reason.
+    huidExempt: text('huid_exempt'),
+    // NULL: the product's purity.
+    purity: integer('purity'),
+    grossWeightMg: integer('gross_weight_mg').notNull(),
+    netWeightMg: integer('net_weight_mg').notNull(),
+    stoneWeightMg: integer('stone_weight_mg').notNull().default(0),
+    stones: text('stones', { mode: 'json' }).$type<StoneLine[]>().notNull().default(sql`'[]'`),
+    status: text('status', { enum: PIECE_STATUSES }).notNull().default('in_stock'),
+    // The sale that took the piece out of stock (set by the sales integration).
+    saleId: text('sale_id').references(() => sales.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // The scanner's lookup: one read of this index.
+    uniqueIndex('pieces_shop_tag_uq').on(t.shopId, t.tag),
+    // A HUID is on one article only; pieces without one do not collide.
+    uniqueIndex('pieces_shop_huid_uq').on(t.shopId, t.huid).where(sql`${t.huid} IS NOT NULL`),
+    // A product's in-stock pieces (its stock), and the list filtered by product and status, newest
+    // first without a sort of its own.
+    index('pieces_shop_product_status_idx').on(t.shopId, t.productId, t.status, t.createdAt, t.id),
+    // The list, newest first, id as tiebreak.
+    index('pieces_shop_created_idx').on(t.shopId, t.createdAt, t.id),
+    check('pieces_weights', sql`${t.netWeightMg} <= ${t.grossWeightMg} AND ${t.stoneWeightMg} <= ${t.grossWeightMg}`),
+  ],
+);

@@ -102,3 +102,23 @@ export const instant = z
 
 /** Where an instant starts: a date's first millisecond (UTC), else the timestamp itself. */
 export const startOf = (s: string) => new Date(DATE.test(s) ? `${s}T00:00:00.000Z` : s);
+
+/** 100 kg: far beyond any piece, small enough to catch a unit mix-up. */
+export const MAX_WEIGHT_MG = 100_000_000;
+/** Integer milligrams, up to MAX_WEIGHT_MG. */
+export const weightMg = z.number().int().min(0).max(MAX_WEIGHT_MG);
+
+/**
+ * Stone lines as the contract gives them on products and pieces: `value_paise` is the value of all
+ * stones of that line in one unit.
+ */
+export const stoneLines = z
+  .array(
+    z.strictObject({
+      kind: cleanText(1, 50).openapi({ example: 'diamond' }),
+      count: z.number().int().min(1).max(10_000),
+      weight_mg: weightMg.openapi({ description: 'Each stone' }),
+      value_paise: money.openapi({ description: 'All `count` stones of one unit together' }),
+    }),
+  )
+  .max(50);

@@ -2,7 +2,7 @@
 // ONNX models, and the shipped price models' cards; /api/v1/rates/forecast: a shop's own rates forecast.
 import { signedIn } from '../auth/guard';
 import { CATEGORIES, METALS } from '../db/schema';
-import { queryInt } from '../http/fields';
+import { MAX_WEIGHT_MG, queryInt, weightMg } from '../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
 import { byShop, rateLimit } from '../rate-limit/middleware';
 import { productRuleIssues, purityField, purityIssue } from '../shop/products/schemas';
@@ -23,7 +23,6 @@ const modelRoute = (alsoRead: readonly string[] = []) =>
 
 export const MAX_ITEMS = 100;
 /** 100 kg, as for products: far beyond any piece, small enough to catch a unit mix-up. */
-const MAX_WEIGHT_MG = 100_000_000;
 const positiveWeight = z.number().int().min(1).max(MAX_WEIGHT_MG);
 
 const PriceItem = z
@@ -33,7 +32,7 @@ const PriceItem = z
     purity: purityField,
     gross_weight_mg: positiveWeight.openapi({ example: 8_450 }),
     net_weight_mg: positiveWeight.openapi({ example: 7_900 }),
-    stone_weight_mg: z.number().int().min(0).max(MAX_WEIGHT_MG).default(0).openapi({ example: 350 }),
+    stone_weight_mg: weightMg.default(0).openapi({ example: 350 }),
     making_charge_bp: z
       .number()
       .int()

@@ -11,7 +11,8 @@ export type RefusalCode =
   | 'PAYMENT_MISMATCH'
   | 'CASH_LIMIT_EXCEEDED'
   | 'PAN_REQUIRED'
-  | 'BUYER_DETAILS_REQUIRED';
+  | 'BUYER_DETAILS_REQUIRED'
+  | 'HUID_MISSING';
 
 export interface Refusal {
   status: 400 | 422;

@@ -35,3 +35,12 @@ export async function callJson(path: string, options?: CallOptions) {
   const body = (await res.json()) as Json;
   return { res, body };
 }
+
+/** SQLite's plan for a query built with Drizzle, one line per step (`EXPLAIN QUERY PLAN`). */
+export async function queryPlan(q: { toSQL(): { sql: string; params: unknown[] } }) {
+  const { sql, params } = q.toSQL();
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
+  return results.map((r) => r.detail).join('\n');
+}

@@ -10,7 +10,7 @@ import {
   PRICING_MODES,
   type products,
 } from '../../db/schema';
-import { cleanText, money, queryBool, queryInt } from '../../http/fields';
+import { cleanText, money, queryBool, queryInt, stoneLines, weightMg } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
 
 /** Parts per thousand each metal is sold at: 9K–24K gold, 800 silver up, 850 platinum up. */
@@ -38,8 +38,7 @@ export const purityField = z
     example: 916,
   });
 
-const MAX_WEIGHT_MG = 100_000_000; // 100 kg: far beyond any piece, small enough to catch a unit mix-up
-const weight = z.number().int().min(0).max(MAX_WEIGHT_MG);
+const weight = weightMg;
 
 /**
  * The HSN heading when a product names none: 7118 (coin) for coins, else 7113 (articles of
@@ -157,16 +156,7 @@ const fields = {
   wastage_bp: z.number().int().min(0).max(100_000),
   making_charge_type: z.enum(MAKING_CHARGE_TYPES),
   making_charge_paise: money,
-  stones: z
-    .array(
-      z.strictObject({
-        kind: cleanText(1, 50).openapi({ example: 'diamond' }),
-        count: z.number().int().min(1).max(10_000),
-        weight_mg: weight.openapi({ description: 'Each stone' }),
-        value_paise: money.openapi({ description: 'All `count` stones of one unit together' }),
-      }),
-    )
-    .max(50),
+  stones: stoneLines,
   other_charge_paise: money.openapi({ description: 'Per unit, e.g. hallmarking' }),
   hsn_code: z
     .string()

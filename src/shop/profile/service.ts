@@ -2,12 +2,12 @@
 // GSTIN's state code, the invoice prefix lock) and written only if those fields are still what was
 // read, with its audit entry in the same batch — so two concurrent changes cannot together pair a
 // GSTIN with another state, or slip a prefix change past the first invoice of a year.
-import { and, eq, type SQL, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { dbOf } from '../../db/client';
+import { still } from '../../db/conditions';
 import { shops } from '../../db/schema';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
@@ -69,9 +69,6 @@ function stateMismatch(after: ShopRow, patch: UpdateShopProfileInput) {
     : `the shop has no state_code yet: send state_code ${after.gstin.slice(0, 2)} with the GSTIN`;
   return new ApiError(400, 'VALIDATION_FAILED', 'Invalid shop profile', [{ path, message }]);
 }
-
-/** NULL-safe equality: the row still holds what was read. */
-const still = (column: SQLiteColumn, value: string | null): SQL => sql`${column} IS ${value}`;
 
 export async function updateShopProfile(c: C, patch: UpdateShopProfileInput): Promise<ShopProfile> {
   const { shopId } = authOf(c);

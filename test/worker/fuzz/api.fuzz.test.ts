@@ -291,6 +291,18 @@ const hints: Hints = (name, op) => {
       return fc.array(fc.double({ min: 1, max: 1e6, noNaN: true }), { minLength: 25, maxLength: 30 });
     case 'discount':
       return fc.integer({ min: 0, max: 10_000 });
+    // Mostly a tag of the shop's pieces (a scan that finds one), else one that fits the pattern.
+    case 'tag':
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.nat().map((i) => world.tags[i % world.tags.length]!) },
+        { weight: 1, arbitrary: fc.stringMatching(/^[A-Z0-9]{4,24}$/) },
+      );
+    // A GSTIN (checksum valid, state 27) or none, and a zone Intl knows: what the profile's rules
+    // accept, which a random string almost never is.
+    case 'gstin':
+      return fc.constantFrom(null, '27AADCD2026J1ZV');
+    case 'timezone':
+      return fc.constantFrom('Asia/Kolkata', 'Asia/Dubai');
     case 'if-none-match':
       return fc.constantFrom('*', '"0"', 'W/"0"', `"${'f'.repeat(64)}"`);
     case 'shop_slug':

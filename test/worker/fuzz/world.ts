@@ -22,7 +22,7 @@ export const GENEROUS_LIMITS = Object.fromEntries(
 /** One request as the fuzz sends it: through the Worker's fetch with the generous limits. */
 export const send = (path: string, options: CallOptions = {}) => call(path, { ...options, env: GENEROUS_LIMITS });
 
-export type Resource = 'users' | 'products' | 'customers' | 'rates' | 'sales';
+export type Resource = 'users' | 'products' | 'customers' | 'rates' | 'sales' | 'pieces';
 
 export interface World {
   session(who: Who): Session;
@@ -35,6 +35,8 @@ export interface World {
   ids: Record<Resource, string[]>;
   /** A row a request took out of use (deleted, voided) is replaced in `ids` by a fresh one. */
   replace(resource: Resource, id: string): Promise<void>;
+  /** Tags of the fuzzed shop's pieces (the by-tag lookup's path). */
+  tags: string[];
   /** Ids of the other shop's rows: must never be found from the fuzzed one. */
   otherIds: string[];
   /** Access tokens that must be refused: forged, expired, tampered, the wrong kind. */
@@ -91,6 +93,7 @@ export async function buildWorld(): Promise<World> {
     cashier: PASSWORD,
     'other-shop': PASSWORD,
   };
+  const tags: string[] = [];
   const make: Partial<Record<Resource, (n: number) => Promise<string>>> = {
     products: async (n) =>
       (await addProduct(keeper, { stock: 1000, metal: n % 2 ? 'silver' : 'gold', purity: n % 2 ? 925 : 916 })).id,
@@ -105,13 +108,23 @@ export async function buildWorld(): Promise<World> {
       expect(res.status, JSON.stringify(body)).toBe(201);
       return body.data.id;
     },
+    // On its own product too; weights within the fuzz's hints, so a near-valid change passes the rules.
+    pieces: async () => {
+      const piece = await created('/api/v1/pieces', keeper, {
+        product_id: (await addProduct(keeper)).id,
+        gross_weight_mg: 25_000,
+        net_weight_mg: 5_000,
+      });
+      tags.push(piece.tag);
+      return piece.id;
+    },
   };
   const many = async (n: number, one: (i: number) => Promise<string>) => {
     const out = [];
     for (let i = 0; i < n; i++) out.push(await one(i));
     return out;
   };
-  const ids: Record<Resource, string[]> = { users: [], products: [], customers: [], rates: [], sales: [] };
+  const ids: Record<Resource, string[]> = { users: [], products: [], customers: [], rates: [], sales: [], pieces: [] };
   // Users only the fuzz may rename, demote or deactivate: never the sessions it signs in with.
   const spares = (['manager', 'cashier'] as const).map((role) => ({
     role,
@@ -123,6 +136,7 @@ export async function buildWorld(): Promise<World> {
   ids.products = await many(6, make.products!);
   ids.customers = await many(4, make.customers!);
   ids.sales = await many(3, make.sales!);
+  ids.pieces = await many(3, make.pieces!);
   const RATES = [
     ['gold', 916],
     ['gold', 999],
@@ -134,7 +148,13 @@ export async function buildWorld(): Promise<World> {
     return (await created('/api/v1/rates', keeper, rate)).id;
   });
   const other = sessions['other-shop'];
-  const otherIds = [(await addProduct(other)).id, (await addCustomer(other)).id, other.user.id] as string[];
+  const otherProduct = (await addProduct(other)).id;
+  const otherPiece = await created('/api/v1/pieces', other, {
+    product_id: otherProduct,
+    gross_weight_mg: 25_000,
+    net_weight_mg: 5_000,
+  });
+  const otherIds = [otherProduct, (await addCustomer(other)).id, other.user.id, otherPiece.id] as string[];
   let made = 0;
 
   return {
@@ -153,6 +173,7 @@ export async function buildWorld(): Promise<World> {
       const fresh = make[resource];
       if (at >= 0 && fresh) pool[at] = await fresh(made++);
     },
+    tags,
     otherIds,
     badTokens: await badTokensFrom(owner),
   };
