@@ -1,15 +1,21 @@
 // A per-isolate memo with a stated staleness bound: values read from a binding are kept for at
 // most `ttlMs` in this isolate, and a write made through this isolate forgets them at once. Other
 // isolates see a write within `ttlMs`; that bound is the only staleness the memo adds.
+//
+// Only settled values are shared between requests, never a load in flight: a request that awaited
+// another request's promise would continue in that request's I/O context, and Workers refuses I/O
+// across requests ("Cannot perform I/O on behalf of a different request"). Two requests that miss
+// at once both load; the later value wins.
 
 interface Held<V> {
-  value: Promise<V>;
+  value: V;
   at: number;
-  settled?: { value: V };
 }
 
 export class IsolateMemo<V> {
   #held = new Map<string, Held<V>>();
+  /** Writes forgotten while a load was in flight: such a load must not store what it read before. */
+  #generation = 0;
   /** The isolate's clock; tests replace it to move time without sleeping. */
   clock: () => number = Date.now;
 
@@ -18,29 +24,25 @@ export class IsolateMemo<V> {
     readonly maxEntries: number,
   ) {}
 
-  /** The value for `key`, loaded at most once per `ttlMs` (concurrent callers share a load; a failed one is not kept). */
-  get(key: string, load: () => Promise<V>): Promise<V> {
+  /** The value for `key`: a settled one under `ttlMs` old, else `load()`ed by this request and kept. */
+  async get(key: string, load: () => Promise<V>): Promise<V> {
     const now = this.clock();
     const held = this.#held.get(key);
     if (held && now - held.at < this.ttlMs) return held.value;
-    if (!held && this.#held.size >= this.maxEntries) this.#held.delete(this.#held.keys().next().value!);
-    const entry: Held<V> = { value: load(), at: now };
-    this.#held.set(key, entry);
-    entry.value.then(
-      (value) => {
-        entry.settled = { value };
-      },
-      () => {
-        if (this.#held.get(key) === entry) this.#held.delete(key);
-      },
-    );
-    return entry.value;
+    const generation = this.#generation;
+    const value = await load();
+    if (generation === this.#generation) {
+      if (!this.#held.has(key) && this.#held.size >= this.maxEntries) {
+        this.#held.delete(this.#held.keys().next().value!);
+      }
+      this.#held.set(key, { value, at: now });
+    }
+    return value;
   }
 
-  /** Forgets every value `matches` picks, and every load still pending (a write in this isolate). */
+  /** Forgets every value `matches` picks, and whatever loads are in flight (a write in this isolate). */
   forget(matches: (value: V) => boolean) {
-    for (const [key, held] of this.#held) {
-      if (!held.settled || matches(held.settled.value)) this.#held.delete(key);
-    }
+    this.#generation += 1;
+    for (const [key, held] of this.#held) if (matches(held.value)) this.#held.delete(key);
   }
 }

@@ -40,8 +40,8 @@ interface Entry {
   syncedAt: number;
   /** When the admissions made here since the last report were made. */
   unreported: number[];
-  /** The sync in flight, shared by concurrent requests of the key. */
-  syncing?: Promise<void>;
+  /** Whether a request of this isolate is syncing the key now. */
+  syncing?: boolean;
 }
 
 /** Reports the admission times since the last report to the key's object; answers its count. */
@@ -64,11 +64,16 @@ export class LocalLimits {
       entry = { log: new SlidingLog(), others: 0, othersBlockedMs: 0, syncedAt: -Infinity, unreported: [] };
       this.#entries.set(name, entry);
     }
-    if (this.clock() - entry.syncedAt >= SYNC_MS) {
-      entry.syncing ??= this.#sync(entry, windowSeconds, sync).finally(() => {
-        entry.syncing = undefined;
-      });
-      await entry.syncing;
+    // Only the request that starts a sync awaits it: awaiting another request's promise would
+    // continue in that request's I/O context, which Workers refuses. A request that finds a sync in
+    // flight decides on the view it has (at most one sync's duration older than SYNC_MS).
+    if (this.clock() - entry.syncedAt >= SYNC_MS && !entry.syncing) {
+      entry.syncing = true;
+      try {
+        await this.#sync(entry, windowSeconds, sync);
+      } finally {
+        entry.syncing = false;
+      }
     }
     const now = this.clock();
     const room = limit - entry.others;
