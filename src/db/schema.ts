@@ -17,7 +17,14 @@ export const CATEGORIES = [
   'coin',
   'other',
 ] as const;
-export const PAYMENT_METHODS = ['cash', 'card', 'upi', 'khata'] as const;
+/** A tender of a sale or a purchase voucher (API.md "Payments, exchange and compliance on a sale"). */
+export const TENDER_METHODS = ['cash', 'card', 'upi', 'bank', 'khata'] as const;
+/** A sale's v1 `payment_method`: its single tender's method, or `split`. */
+export const PAYMENT_METHODS = [...TENDER_METHODS, 'split'] as const;
+/** What a sale's document is; NULL on sales recorded before invoices existed. */
+export const DOCUMENT_TYPES = ['tax_invoice', 'bill_of_supply'] as const;
+/** Each series numbers its documents from 1 in every financial year. */
+export const DOCUMENT_SERIES = ['tax_invoice', 'bill_of_supply', 'purchase_voucher'] as const;
 export const KHATA_TYPES = ['credit', 'payment'] as const;
 /** How money came into the khata; cash counts towards the day's cash limit (Income-tax Act s.269ST). */
 export const KHATA_PAYMENT_METHODS = ['cash', 'card', 'upi', 'bank'] as const;
@@ -28,7 +35,7 @@ export const RATE_KINDS = ['sell', 'buy'] as const;
 export const PRICING_MODES = ['weight', 'fixed'] as const;
 export const MAKING_CHARGE_TYPES = ['percent', 'per_gram', 'flat'] as const;
 
-/** The stones of one unit of a product; `value_paise` is all `count` of them together. */
+/** The stones of one unit of a product or piece; `value_paise` is all `count` of them together. */
 export interface StoneLine {
   kind: string;
   count: number;
@@ -202,6 +209,26 @@ export const customers = sqliteTable(
   ],
 );
 
+/** Who sold, as the invoice prints them (CGST Rule 46(a)); frozen in the sale. */
+export interface SellerSnapshot {
+  legal_name: string;
+  address: string | null;
+  gstin: string | null;
+  state_code: string | null;
+}
+
+/** Who bought, as the invoice prints them (CGST Rule 46(d)–(e), Income-tax Rule 114B); frozen in the sale. */
+export interface BuyerSnapshot {
+  customer_id: string | null;
+  name: string | null;
+  phone: string | null;
+  address: string | null;
+  state_code: string | null;
+  pan: string | null;
+  form60_ref: string | null;
+  gstin: string | null;
+}
+
 export const sales = sqliteTable(
   'sales',
   {
@@ -220,14 +247,44 @@ export const sales = sqliteTable(
     voidedAt: text('voided_at'),
     voidedBy: text('voided_by').references(() => users.id),
     createdAt: createdAt(),
+    // The document (API.md "Invoices"). NULL on sales recorded before invoices existed: they were
+    // never issued a number, and giving them one now would put documents in a series no buyer saw.
+    documentType: text('document_type', { enum: DOCUMENT_TYPES }),
+    // `{prefix}/{YYYY}/{n}`, and its parts for the gap-free check and the reports.
+    invoiceNumber: text('invoice_number'),
+    financialYear: text('financial_year'),
+    invoiceSerial: integer('invoice_serial'),
+    // The shop-local date of the sale: the invoice date, the day of the cash limit, the GSTR-1 period.
+    // Sales recorded before it have their UTC date (what v1 called the sale's day).
+    businessDate: text('business_date').notNull(),
+    placeOfSupply: text('place_of_supply'),
+    taxable: integer('taxable').notNull().default(0),
+    cgst: integer('cgst').notNull().default(0),
+    sgst: integer('sgst').notNull().default(0),
+    igst: integer('igst').notNull().default(0),
+    roundOff: integer('round_off').notNull().default(0),
+    exchangeTotal: integer('exchange_total').notNull().default(0),
+    seller: text('seller', { mode: 'json' }).$type<SellerSnapshot>(),
+    buyer: text('buyer', { mode: 'json' }).$type<BuyerSnapshot>(),
   },
   (t) => [
     index('sales_shop_created_idx').on(t.shopId, t.createdAt),
     index('sales_shop_cashier_created_idx').on(t.shopId, t.cashierId, t.createdAt),
     index('sales_shop_customer_created_idx').on(t.shopId, t.customerId, t.createdAt),
+    // Reports by the shop's day (day book, sales summary, GSTR-1).
+    index('sales_shop_business_date_idx').on(t.shopId, t.businessDate),
+    // One document per number: the series can neither repeat nor skip without this failing or a gap showing.
+    uniqueIndex('sales_shop_invoice_number_uq')
+      .on(t.shopId, t.invoiceNumber)
+      .where(sql`${t.invoiceNumber} IS NOT NULL`),
     check('sales_total_nonneg', sql`${t.total} >= 0`),
   ],
 );
+
+/** A stone line as a sale line snapshots it, with the model that valued a diamond, if one did. */
+export interface SoldStoneLine extends StoneLine {
+  valued_by?: { name: string; version: string };
+}
 
 export const saleItems = sqliteTable(
   'sale_items',
@@ -243,8 +300,141 @@ export const saleItems = sqliteTable(
     quantity: integer('quantity').notNull(),
     unitPrice: integer('unit_price').notNull(),
     lineTotal: integer('line_total').notNull(),
+    // The snapshot (API.md "Tax on a sale"): what the line was priced with. Lines recorded before it
+    // carry what is known (description, metal and purity of their product, gross = line total) and
+    // NULL where it is not (weights, rate, components, discount share).
+    pieceId: text('piece_id').references(() => pieces.id),
+    description: text('description').notNull().default(''),
+    hsnCode: text('hsn_code'),
+    huid: text('huid'),
+    metal: text('metal', { enum: METALS }),
+    purity: integer('purity'),
+    grossWeightMg: integer('gross_weight_mg'),
+    netWeightMg: integer('net_weight_mg'),
+    stoneWeightMg: integer('stone_weight_mg'),
+    ratePerGram: integer('rate_per_gram'),
+    rateDate: text('rate_date'),
+    rateSource: text('rate_source'),
+    metalValue: integer('metal_value'),
+    wastage: integer('wastage'),
+    making: integer('making'),
+    stones: integer('stones'),
+    stoneLines: text('stone_lines', { mode: 'json' }).$type<SoldStoneLine[]>(),
+    otherCharge: integer('other_charge'),
+    gross: integer('gross').notNull().default(0),
+    discount: integer('discount'),
+    taxable: integer('taxable'),
+    gstRateBp: integer('gst_rate_bp').notNull().default(0),
+    cgst: integer('cgst').notNull().default(0),
+    sgst: integer('sgst').notNull().default(0),
+    igst: integer('igst').notNull().default(0),
   },
-  (t) => [index('sale_items_sale_idx').on(t.saleId), index('sale_items_product_idx').on(t.productId)],
+  (t) => [
+    index('sale_items_sale_idx').on(t.saleId),
+    index('sale_items_product_idx').on(t.productId),
+    index('sale_items_piece_idx').on(t.pieceId),
+  ],
+);
+
+// The last number each series of a shop gave in a financial year. A sale (or voucher) batch bumps
+// its row first and reads the number back, so numbers follow commit order; a refused batch rolls
+// the bump back with everything else, so it consumes none (API.md "Invoices").
+export const documentSeries = sqliteTable(
+  'document_series',
+  {
+    shopId: shopId(),
+    series: text('series', { enum: DOCUMENT_SERIES }).notNull(),
+    financialYear: text('financial_year').notNull(),
+    lastSerial: integer('last_serial').notNull(),
+    // The document number `last_serial` made, which the document copies.
+    lastNumber: text('last_number').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.series, t.financialYear] }),
+    // CGST Rule 46(b): a serial number "not exceeding sixteen characters". A series that has run out
+    // of digits refuses the next document rather than print a longer number.
+    check('document_series_number_len', sql`length(${t.lastNumber}) <= 16`),
+  ],
+);
+
+// Old-gold purchase vouchers (API.md "Old gold"): the shop pays for old metal.
+export const oldGoldPurchases = sqliteTable(
+  'old_gold_purchases',
+  {
+    id: id(),
+    shopId: shopId(),
+    voucherNumber: text('voucher_number').notNull(),
+    financialYear: text('financial_year').notNull(),
+    voucherSerial: integer('voucher_serial').notNull(),
+    businessDate: text('business_date').notNull(),
+    customerId: text('customer_id').references(() => customers.id),
+    seller: text('seller', { mode: 'json' }).$type<BuyerSnapshot>().notNull(),
+    buyer: text('buyer', { mode: 'json' }).$type<SellerSnapshot>().notNull(),
+    total: integer('total').notNull(),
+    note: text('note'),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('old_gold_purchases_shop_number_uq').on(t.shopId, t.voucherNumber),
+    index('old_gold_purchases_shop_created_idx').on(t.shopId, t.createdAt, t.id),
+    index('old_gold_purchases_shop_business_date_idx').on(t.shopId, t.businessDate),
+  ],
+);
+
+// Old metal taken in: an exchange line of a sale, or a line of a purchase voucher.
+export const oldGoldLines = sqliteTable(
+  'old_gold_lines',
+  {
+    id: id(),
+    shopId: shopId(),
+    saleId: text('sale_id').references(() => sales.id),
+    purchaseId: text('purchase_id').references(() => oldGoldPurchases.id),
+    metal: text('metal', { enum: METALS }).notNull(),
+    purity: integer('purity').notNull(),
+    grossWeightMg: integer('gross_weight_mg').notNull(),
+    lessWeightMg: integer('less_weight_mg').notNull(),
+    netWeightMg: integer('net_weight_mg').notNull(),
+    deductionBp: integer('deduction_bp').notNull(),
+    ratePerGram: integer('rate_per_gram').notNull(),
+    rateDate: text('rate_date'),
+    rateSource: text('rate_source').notNull(),
+    value: integer('value').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('old_gold_lines_sale_idx').on(t.saleId),
+    index('old_gold_lines_purchase_idx').on(t.purchaseId),
+    index('old_gold_lines_shop_metal_idx').on(t.shopId, t.metal),
+    check('old_gold_lines_one_owner', sql`(${t.saleId} IS NULL) <> (${t.purchaseId} IS NULL)`),
+  ],
+);
+
+// Money in (a sale's tenders) or out (a voucher's payouts), one row per tender: the day book, and the
+// day's cash from or to one person (Income-tax Act s.269ST, s.40A(3)).
+export const payments = sqliteTable(
+  'payments',
+  {
+    id: id(),
+    shopId: shopId(),
+    saleId: text('sale_id').references(() => sales.id),
+    purchaseId: text('purchase_id').references(() => oldGoldPurchases.id),
+    customerId: text('customer_id').references(() => customers.id),
+    method: text('method', { enum: TENDER_METHODS }).notNull(),
+    amount: integer('amount').notNull(),
+    businessDate: text('business_date').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('payments_sale_idx').on(t.saleId),
+    index('payments_purchase_idx').on(t.purchaseId),
+    index('payments_shop_date_idx').on(t.shopId, t.businessDate),
+    index('payments_shop_customer_date_idx').on(t.shopId, t.customerId, t.businessDate),
+    check('payments_amount_positive', sql`${t.amount} > 0`),
+    check('payments_one_owner', sql`(${t.saleId} IS NULL) <> (${t.purchaseId} IS NULL)`),
+  ],
 );
 
 export const khataEntries = sqliteTable(
@@ -338,14 +528,6 @@ export const auditLog = sqliteTable(
 
 export const PIECE_STATUSES = ['in_stock', 'sold', 'reserved'] as const;
 export type PieceStatus = (typeof PIECE_STATUSES)[number];
-
-/** One stone line of a product or piece: the value of all stones of that line, in one unit. */
-export interface StoneLine {
-  kind: string;
-  count: number;
-  weight_mg: number;
-  value_paise: number;
-}
 
 // One physical item of a product, with its own weights, barcode tag and BIS HUID (API.md "Pieces").
 export const pieces = sqliteTable(

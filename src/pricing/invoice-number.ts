@@ -17,6 +17,9 @@ const SUFFIX: Record<DocumentSeries, string> = { tax_invoice: '', bill_of_supply
 const PREFIX = /^[A-Z0-9]{1,4}$/;
 const FY_LABEL = /^\d{4}$/;
 
+/** What a series adds to the shop's prefix: nothing, `B` or `P`. */
+export const seriesSuffix = (series: DocumentSeries): string => SUFFIX[series];
+
 /** The series' own prefix: `INV`, `INVB`, `INVP`. */
 export function seriesCode(prefix: string, series: DocumentSeries): string {
   if (!PREFIX.test(prefix)) throw new RangeError(`invoice prefix ${JSON.stringify(prefix)} is not 1–4 of A–Z 0–9`);

@@ -58,3 +58,45 @@ export function shopDay(at: Date, timeZone: string): ShopDay {
   const date = shopDate(at, timeZone);
   return { date, financial_year: financialYearOf(date) };
 }
+
+/** The shop-local date `days` after `date` (negative: before). */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+const offsets = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
+function offsetAt(at: number, timeZone: string): number {
+  let format = offsets.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    offsets.set(timeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, Number(x.value)]));
+  const local = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  return local - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The UTC instant (ISO) at which a shop-local date begins: the bound of "the shop-local day" for
+ * rows that carry only an instant (khata entries), and when a financial year ends. Two passes settle
+ * a DST change between the guess and the answer.
+ */
+export function startOfShopDate(date: string, timeZone: string): string {
+  const midnightUtc = Date.parse(`${date}T00:00:00Z`);
+  let at = midnightUtc - offsetAt(midnightUtc, timeZone);
+  at = midnightUtc - offsetAt(at, timeZone);
+  return new Date(at).toISOString();
+}

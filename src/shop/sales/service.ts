@@ -141,7 +141,7 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
 
   const saleId = newId();
   const createdAt = nowIso();
-  const items: (ItemRow & { index: number })[] = body.items.map((i, index) => {
+  const items = body.items.map((i, index) => {
     const p = byId.get(i.product_id);
     if (!p?.active) {
       throw new ApiError(404, 'NOT_FOUND', 'Product not found', [
@@ -158,7 +158,13 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
       quantity: i.quantity,
       unitPrice,
       lineTotal: unitPrice * i.quantity,
-    };
+      description: '',
+      gross: unitPrice * i.quantity,
+      gstRateBp: 0,
+      cgst: 0,
+      sgst: 0,
+      igst: 0,
+    } as ItemRow & { index: number };
   });
   const subtotal = items.reduce((sum, i) => sum + i.lineTotal, 0);
   if (subtotal > MAX_AMOUNT)
@@ -182,7 +188,8 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
     voidedAt: null,
     voidedBy: null,
     createdAt,
-  };
+    businessDate: createdAt.slice(0, 10),
+  } as SaleRow;
   const sale = toSale(row, items);
   const onKhata = row.paymentMethod === 'khata' && row.total > 0;
   const move = {
