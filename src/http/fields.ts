@@ -2,10 +2,14 @@
 import { z } from '@hono/zod-openapi';
 import { GST_STATE_CODES, GST_STATES, gstinProblem, PAN_PATTERN } from '../lib/gstin';
 
-const stripTags = (s: string) => s.replace(/<[^>]*>/g, '').trim();
+// Control characters (but tab and newlines) never belong in a name, note or address: they print as
+// nothing on an invoice, and the sale's stored response uses a NUL as its invoice number's placeholder.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const stripTags = (s: string) => s.replace(/<[^>]*>/g, '').replace(CONTROL, '').trim();
 
 /**
- * Free text: trimmed and stripped of HTML tags before validation and storage. The document states
+ * Free text: trimmed and stripped of HTML tags and control characters before validation and storage. The document states
  * the bounds the cleaned text must meet (the raw string may be up to twice as long, for tags).
  */
 export const cleanText = (min: number, max: number) =>

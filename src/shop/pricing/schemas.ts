@@ -2,22 +2,43 @@
 // the quote the engine returns (API.md "The sale body, the quote and the sale").
 import { z } from '@hono/zod-openapi';
 import { METALS } from '../../db/schema';
-import { gstStateCode, money } from '../../http/fields';
+import { cleanText, gstStateCode, money, pan } from '../../http/fields';
 import { purityField, purityIssue } from '../products/schemas';
 
 const id = z.string().min(1).max(64);
 
+const unitPrice = money
+  .optional()
+  .openapi({ description: "Paise: overrides the unit's gross, before discount and tax (manager+)" });
+
 /**
- * A line of a product sold by count. Pieces come as `{piece_id}` and `{tag}` lines beside it; each
- * line shape names what it sells by its own key, so the three never overlap.
+ * A sale line names what it sells by its own key: a product sold by count, or one piece by id or by
+ * its scanned tag. A product that has pieces is sold only by piece (422 SELL_BY_PIECE).
  */
 const ProductLine = z.strictObject({
   product_id: id,
   quantity: z.number().int().min(1).max(1000),
-  unit_price: money
-    .optional()
-    .openapi({ description: "Paise: overrides the unit's gross, before discount and tax (manager+)" }),
+  unit_price: unitPrice,
 });
+const PieceLine = z.strictObject({ piece_id: id, unit_price: unitPrice });
+const TagLine = z.strictObject({
+  tag: z.string().trim().toUpperCase().min(1).max(32).openapi({ description: 'The scanned barcode/RFID tag' }),
+  unit_price: unitPrice,
+});
+export const SaleLineBody = z.union([ProductLine, PieceLine, TagLine]);
+export type SaleLineInput = z.infer<typeof SaleLineBody>;
+
+/** The buyer as the invoice prints them, when the sale names no customer or adds to one. */
+const BuyerBody = z
+  .strictObject({
+    name: cleanText(1, 120),
+    address: cleanText(1, 300),
+    state_code: gstStateCode
+      .optional()
+      .openapi({ description: 'Default: the place of supply (the state of delivery)' }),
+    phone: cleanText(1, 20).optional(),
+  })
+  .openapi('Buyer');
 
 /** Old gold taken in as part payment, valued at the day's buy rate for its tested purity. */
 export const OldGoldLineBody = z
@@ -46,16 +67,48 @@ export const OldGoldLineBody = z
     if (issue) ctx.addIssue({ code: 'custom', path: ['purity'], message: issue });
   });
 
+/** What a quote and a sale have in common: the sale body without its payments. */
+export const quoteFields = {
+  customer_id: id.optional(),
+  buyer: BuyerBody.optional(),
+  items: z.array(SaleLineBody).min(1).max(50),
+  discount: money.default(0),
+  place_of_supply: gstStateCode
+    .optional()
+    .openapi({ description: "Default: the shop's state_code; another state needs manager+" }),
+  exchange: z.array(OldGoldLineBody).max(20).default([]),
+  customer_pan: pan.optional().openapi({ description: "The buyer's PAN, when the customer record has none" }),
+  form60_ref: cleanText(1, 64).optional().openapi({ description: 'A Form 60 declaration, for a buyer without a PAN' }),
+  expected_total: money
+    .optional()
+    .openapi({ description: 'The quoted total; a different total is 409 PRICE_CHANGED and nothing is written' }),
+  note: cleanText(0, 500).optional(),
+};
+
+/** Each product once per sale (use quantity), each piece once, whether by id or by tag. */
+export function uniqueLines(items: readonly SaleLineInput[], ctx: z.RefinementCtx) {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const [key, value] =
+      'product_id' in item
+        ? ['product_id', item.product_id]
+        : 'piece_id' in item
+          ? ['piece_id', item.piece_id]
+          : ['tag', item.tag];
+    if (seen.has(`${key}:${value}`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['items', i, key],
+        message: key === 'product_id' ? 'each product once; use quantity' : 'each piece once',
+      });
+    }
+    seen.add(`${key}:${value}`);
+  });
+}
+
 export const QuoteBody = z
-  .strictObject({
-    customer_id: id.optional(),
-    items: z.array(ProductLine).min(1).max(50),
-    discount: money.default(0),
-    place_of_supply: gstStateCode
-      .optional()
-      .openapi({ description: "Default: the shop's state_code; another state needs manager+" }),
-    exchange: z.array(OldGoldLineBody).max(20).default([]),
-  })
+  .strictObject(quoteFields)
+  .superRefine((b, ctx) => uniqueLines(b.items, ctx))
   .openapi('QuoteRequest');
 
 export type QuoteBodyInput = z.infer<typeof QuoteBody>;
@@ -63,7 +116,7 @@ export type QuoteBodyInput = z.infer<typeof QuoteBody>;
 const int = z.number().int();
 const paise = int.nullable();
 
-const QuoteLineSchema = z.object({
+export const QuoteLineSchema = z.object({
   product_id: z.string().nullable(),
   piece_id: z.string().nullable(),
   quantity: int,
@@ -94,7 +147,7 @@ const QuoteLineSchema = z.object({
   line_total: int,
 });
 
-const ExchangeLineSchema = z.object({
+export const ExchangeLineSchema = z.object({
   metal: z.string(),
   purity: int,
   gross_weight_mg: int,

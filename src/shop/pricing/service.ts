@@ -1,28 +1,32 @@
-// Quotes: the caller's shop's products, rates and tax settings read from D1 in two round trips
-// (the shop, products and customer in one batch; then, knowing the shop's day, every rate the sale
-// needs in one query), handed to the pure engine (src/pricing/engine.ts), which decides every paisa.
-// Nothing is written: a quote is what a sale of the same body would record at this moment.
-import { eq } from 'drizzle-orm';
+// Pricing a sale from D1: the caller's shop, products, pieces, customer and the day's rates, read in
+// two round trips (everything that names the shop's day in one batch; then, knowing that day, every
+// rate the sale needs, with whatever else the caller reads for that day), handed to the pure engine
+// (src/pricing/engine.ts), which decides every paisa. The quote route returns the result; the sale
+// route prices with the same function and then writes it, so the two can never disagree.
+import { eq, or, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { authOf } from '../../auth/caller';
 import { hasRole } from '../../auth/guard';
-import { dbOf } from '../../db/client';
+import { type BatchQuery, dbOf } from '../../db/client';
 import { inList } from '../../db/conditions';
-import { customers, type Metal, products, shops } from '../../db/schema';
+import { customers, type Metal, pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, ERROR_STATUS, type ErrorCode, type ErrorDetail, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
-import { type OldGoldItem, type Quote, quote, type SaleItem } from '../../pricing/engine';
+import { type OldGoldItem, type Quote, quote } from '../../pricing/engine';
 import { mulDivFloor } from '../../pricing/money';
 import { type RateKind, type RateOnDay, rateOnDay } from '../../pricing/rate-on-day';
 import type { Refusal } from '../../pricing/refusal';
-import { shopDate } from '../../pricing/shop-day';
+import { type ShopDay, shopDay } from '../../pricing/shop-day';
 import { liveCustomer } from '../customers/service';
-import { defaultHsnCode } from '../products/schemas';
+import { huidRefusal } from '../pieces/huid';
 import { latestRatesQuery } from '../rates/service';
-import type { QuoteBodyInput } from './schemas';
+import { type PieceRow, type ProductRow, saleItemOf } from './items';
+import type { QuoteBodyInput, SaleLineInput } from './schemas';
 
 type C = Context<AppEnv>;
+type ShopRow = typeof shops.$inferSelect;
+type CustomerRow = typeof customers.$inferSelect;
 
 /** The engine's refusals that are registry codes; one that is not yet there is a bug, not a 4xx. */
 type RegisteredRefusal = Extract<Refusal['code'], ErrorCode>;
@@ -40,7 +44,45 @@ const needsManager = (what: string, path: string) =>
 /** What a quote is: the engine's, with a shop that has not named its state shown as no place. */
 export type QuoteView = Omit<Quote, 'place_of_supply'> & { place_of_supply: string | null };
 
-export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> {
+/** A line as the sale writes it: what it takes out of stock. */
+export interface SoldLine {
+  product: ProductRow;
+  piece: PieceRow | null;
+  quantity: number;
+}
+
+export interface PricedSale {
+  shop: ShopRow;
+  customer: CustomerRow | null;
+  day: ShopDay;
+  lines: SoldLine[];
+  quote: Quote;
+  manager: boolean;
+}
+
+const lineNotFound = (index: number, what: string, key: string) =>
+  new ApiError(404, 'NOT_FOUND', `${what} not found`, [
+    { path: `items.${index}.${key}`, message: `no ${what.toLowerCase()} of this shop has this ${key}` },
+  ]);
+
+/** The piece a line names, by id or tag, among those read. */
+function pieceOf(line: SaleLineInput, found: readonly PieceRow[]) {
+  if ('piece_id' in line) return found.find((p) => p.id === line.piece_id);
+  if ('tag' in line) return found.find((p) => p.tag === line.tag);
+  return undefined;
+}
+
+/**
+ * Prices `body` as a sale recorded now would. `onDay` adds the caller's own reads that need the
+ * shop's day to the rates' round trip (the sale's cash so far today); their results come back in
+ * `dayReads`. Throws the contract's refusals: 404s, 403 for what needs a manager, 409 PIECE_SOLD,
+ * 422 SELL_BY_PIECE / HUID_MISSING / RATE_UNAVAILABLE and the engine's own.
+ */
+export async function priceSale(
+  c: C,
+  body: QuoteBodyInput,
+  onDay?: (day: ShopDay, shop: ShopRow) => BatchQuery[],
+): Promise<PricedSale & { dayReads: unknown[] }> {
   const { shopId, role } = authOf(c);
   const manager = hasRole(role, 'manager');
   if (!manager) {
@@ -50,8 +92,12 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
     if (given >= 0) throw needsManager('Giving an old gold rate', `exchange.${given}.rate_per_gram`);
   }
 
+  const productIds = body.items.flatMap((i) => ('product_id' in i ? [i.product_id] : []));
+  const pieceIds = body.items.flatMap((i) => ('piece_id' in i ? [i.piece_id] : []));
+  const tags = body.items.flatMap((i) => ('tag' in i ? [i.tag] : []));
+  const piecesWanted = or(inList(pieces.id, pieceIds), inList(pieces.tag, tags)) as SQL;
   const db = dbOf(c);
-  const [[shop], found, [customer]] = await db.batch([
+  const [[shop], foundProducts, withPieces, foundPieces, [customer]] = await db.batch([
     db.select().from(shops).where(eq(shops.id, shopId)),
     db
       .select()
@@ -60,87 +106,105 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
         inShop(
           products,
           shopId,
-          inList(
-            products.id,
-            body.items.map((i) => i.product_id),
-          ),
           eq(products.active, true),
+          or(
+            inList(products.id, productIds),
+            sql`${products.id} IN (SELECT ${pieces.productId} FROM ${pieces} WHERE ${inShop(pieces, shopId, piecesWanted)})`,
+          ),
         ),
       ),
+    // A product with pieces is sold by piece (API.md "Pieces").
     db
-      .select({ id: customers.id })
+      .selectDistinct({ productId: pieces.productId })
+      .from(pieces)
+      .where(inShop(pieces, shopId, inList(pieces.productId, productIds))),
+    db
+      .select()
+      .from(pieces)
+      .where(inShop(pieces, shopId, piecesWanted)),
+    db
+      .select()
       .from(customers)
       .where(liveCustomer(shopId, body.customer_id ?? '')),
   ]);
   if (!shop) throw notFound('Shop');
   if (body.customer_id !== undefined && !customer) throw notFound('Customer');
-  const byId = new Map(found.map((p) => [p.id, p]));
-  const lines = body.items.map((item, index) => {
-    const product = byId.get(item.product_id);
-    if (!product) {
-      throw new ApiError(404, 'NOT_FOUND', 'Product not found', [
-        { path: `items.${index}.product_id`, message: 'no active product of this shop has this id' },
-      ]);
-    }
-    return { item, product };
-  });
   // Supplying to another state changes the tax from CGST + SGST to IGST (IGST Act s.10(1)).
   if (!manager && body.place_of_supply !== undefined && body.place_of_supply !== shop.stateCode) {
     throw needsManager("A place of supply other than the shop's state", 'place_of_supply');
   }
+  const byId = new Map(foundProducts.map((p) => [p.id, p]));
+  const soldByPiece = new Set(withPieces.map((p) => p.productId));
 
-  const day = shopDate(new Date(), shop.timezone);
+  const lines = body.items.map((item, index): SoldLine & { unit_price?: number } => {
+    const extra = item.unit_price !== undefined ? { unit_price: item.unit_price } : {};
+    if ('product_id' in item) {
+      const product = byId.get(item.product_id);
+      if (!product) throw lineNotFound(index, 'Product', 'product_id');
+      if (soldByPiece.has(product.id)) {
+        throw new ApiError(422, 'SELL_BY_PIECE', 'This product is sold by piece: scan the tag or send piece_id', [
+          {
+            path: `items.${index}.product_id`,
+            message: 'a product with pieces is sold with {piece_id} or {tag} lines',
+          },
+        ]);
+      }
+      return { product, piece: null, quantity: item.quantity, ...extra };
+    }
+    const key = 'piece_id' in item ? 'piece_id' : 'tag';
+    const piece = pieceOf(item, foundPieces);
+    const product = piece && byId.get(piece.productId);
+    if (!piece || !product) throw lineNotFound(index, 'Piece', key);
+    if (piece.status !== 'in_stock') throw pieceSold(index, key, piece);
+    const huid = huidRefusal(
+      { tag: piece.tag, huid: piece.huid, huid_exempt: piece.huidExempt, gross_weight_mg: piece.grossWeightMg },
+      product,
+      { huid_required: shop.huidRequired },
+    );
+    if (huid)
+      throw apiErrorOf({ ...huid, details: huid.details.map((d) => ({ ...d, path: `items.${index}.${key}` })) });
+    return { product, piece, quantity: 1, ...extra };
+  });
+  const twice = lines.findIndex((l, i) => l.piece && lines.findIndex((m) => m.piece?.id === l.piece?.id) !== i);
+  if (twice >= 0) {
+    throw new ApiError(400, 'VALIDATION_FAILED', 'Invalid request body', [
+      { path: `items.${twice}`, message: 'each piece once (it is named twice, by id and by tag)' },
+    ]);
+  }
+
+  const day = shopDay(new Date(), shop.timezone);
   const wanted = [
     ...lines.flatMap(({ product }) => (product.pricingMode === 'weight' ? [['sell', product.metal] as const] : [])),
     ...body.exchange.flatMap((l) => (l.rate_per_gram === undefined ? [['buy', l.metal] as const] : [])),
   ];
-  const candidates = wanted.length
-    ? await latestRatesQuery(db, shopId, {
-        metals: [...new Set(wanted.map(([, metal]) => metal))],
-        kinds: [...new Set(wanted.map(([kind]) => kind))],
-        asOf: day,
-      })
-    : [];
-  const known = candidates.map((r) => ({ ...r, rate_per_gram: r.ratePerGram, effective_date: r.effectiveDate }));
+  const ratesQuery = latestRatesQuery(db, shopId, {
+    metals: [...new Set(wanted.map(([, metal]) => metal))],
+    kinds: [...new Set(wanted.map(([kind]) => kind))],
+    asOf: day.date,
+  });
+  const extra = onDay?.(day, shop) ?? [];
+  const [candidates, ...dayReads] =
+    wanted.length || extra.length ? await db.batch([ratesQuery, ...extra]) : [[] as Awaited<typeof ratesQuery>];
+  const known = (wanted.length ? (candidates as Awaited<typeof ratesQuery>) : []).map((r) => ({
+    ...r,
+    rate_per_gram: r.ratePerGram,
+    effective_date: r.effectiveDate,
+  }));
   // Every line without a rate is named in one 422; until it is thrown, such a line holds a stand-in
   // rate that is never priced.
   const missing: ErrorDetail[] = [];
   const rateFor = (metal: Metal, purity: number, kind: RateKind, path: string): RateOnDay => {
-    const rate = rateOnDay(known, { metal, purity, kind, day });
+    const rate = rateOnDay(known, { metal, purity, kind, day: day.date });
     if (rate) return rate;
-    missing.push({ path, message: `no ${kind} rate for ${metal} on or before ${day}` });
-    return { rate_per_gram: 0, rate_date: day, rate_source: 'exact' };
+    missing.push({ path, message: `no ${kind} rate for ${metal} ${purity} on or before ${day.date}` });
+    return { rate_per_gram: 0, rate_date: day.date, rate_source: 'exact' };
   };
 
-  const items = lines.map(({ item, product: p }, index): SaleItem => {
-    const facts = {
-      product_id: p.id,
-      piece_id: null,
-      quantity: item.quantity,
-      description: p.name,
-      hsn_code: p.hsnCode ?? defaultHsnCode(p.category),
-      huid: null,
-      metal: p.metal,
-      purity: p.purity,
-      gross_weight_mg: p.grossWeightMg,
-      net_weight_mg: p.netWeightMg,
-      stone_weight_mg: p.stoneWeightMg,
-      gst_rate_bp: p.gstRateBp ?? shop.gstRateBp,
-      ...(item.unit_price !== undefined ? { unit_price: item.unit_price } : {}),
-    };
-    if (p.pricingMode === 'fixed') return { ...facts, pricing_mode: 'fixed', base_price: p.basePrice };
-    return {
-      ...facts,
-      pricing_mode: 'weight',
-      rate: rateFor(p.metal, p.purity, 'sell', `items.${index}.product_id`),
-      wastage_bp: p.wastageBp,
-      making_charge_type: p.makingChargeType,
-      making_charge_bp: p.makingChargeBp,
-      making_charge_paise: p.makingChargePaise,
-      stones: p.stones,
-      other_charge_paise: p.otherChargePaise,
-    };
-  });
+  const items = lines.map((line, index) =>
+    saleItemOf(shop, line, (metal, purity) =>
+      rateFor(metal, purity, 'sell', `items.${index}.${line.piece ? 'piece_id' : 'product_id'}`),
+    ),
+  );
   const exchange = body.exchange.map(
     (l, index): OldGoldItem => ({
       metal: l.metal,
@@ -173,16 +237,45 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
     exchange,
   });
   if (!result.ok) throw apiErrorOf(result.refusal);
-  // As the sale will: a cashier's discount up to cashier_discount_limit_bp of the subtotal
-  // (discount ≤ floor(subtotal × bp / 10000) is discount × 10000 ≤ subtotal × bp, exactly).
-  const limit = mulDivFloor(result.value.subtotal, shop.cashierDiscountLimitBp, 10_000).quotient;
-  if (!manager && body.discount > limit) {
-    throw new ApiError(403, 'FORBIDDEN', 'This discount is over what a cashier may give; it needs a manager', [
-      {
-        path: 'discount',
-        message: `a cashier may give up to ${shop.cashierDiscountLimitBp} bp of the subtotal: ${limit} of ${result.value.subtotal}, not ${body.discount}`,
-      },
-    ]);
+  // A cashier's discount up to cashier_discount_limit_bp of the subtotal (discount ≤
+  // floor(subtotal × bp / 10000) is discount × 10000 ≤ subtotal × bp, exactly). The sale's batch
+  // checks it again against the limit in force when it commits.
+  if (!manager && body.discount > cashierDiscountLimit(shop, result.value.subtotal)) {
+    throw discountOverLimit(shop, body.discount, result.value.subtotal);
   }
-  return { ...result.value, place_of_supply: result.value.place_of_supply || null };
+  return {
+    shop,
+    customer: customer ?? null,
+    day,
+    lines,
+    quote: result.value,
+    manager,
+    dayReads,
+  };
+}
+
+const cashierDiscountLimit = (shop: Pick<ShopRow, 'cashierDiscountLimitBp'>, subtotal: number) =>
+  mulDivFloor(subtotal, shop.cashierDiscountLimitBp, 10_000).quotient;
+
+/** The 403 for a cashier's discount over the shop's limit. */
+export function discountOverLimit(shop: Pick<ShopRow, 'cashierDiscountLimitBp'>, discount: number, subtotal: number) {
+  return new ApiError(403, 'FORBIDDEN', 'This discount is over what a cashier may give; it needs a manager', [
+    {
+      path: 'discount',
+      message: `a cashier may give up to ${shop.cashierDiscountLimitBp} bp of the subtotal: ${cashierDiscountLimit(shop, subtotal)} of ${subtotal}, not ${discount}`,
+    },
+  ]);
+}
+
+/** 409 PIECE_SOLD: the piece is sold or reserved (API.md "Pieces"). */
+export function pieceSold(index: number, key: string, piece: Pick<PieceRow, 'tag' | 'status'>) {
+  return new ApiError(409, 'PIECE_SOLD', `Piece ${piece.tag} is not in stock; nothing was sold`, [
+    { path: `items.${index}.${key}`, message: `piece ${piece.tag} is ${piece.status}` },
+  ]);
+}
+
+export const quoteView = (q: Quote): QuoteView => ({ ...q, place_of_supply: q.place_of_supply || null });
+
+export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> {
+  return quoteView((await priceSale(c, body)).quote);
 }

@@ -13,7 +13,7 @@
 // - A route that cannot know its response before its batch may record the key without a result
 //   (`status_code` NULL) and fill it in with `completeQuery`; while it is NULL, another request with the
 //   key gets 409 IDEMPOTENCY_KEY_IN_FLIGHT (retryable).
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authOf } from '../../auth/caller';
@@ -121,7 +121,7 @@ export function recordQueries(db: Db, r: IdempotentRequest, response?: { status:
 }
 
 /** Stores the result of a key recorded in flight. */
-export const completeQuery = (db: Db, r: IdempotentRequest, status: number, body: string) =>
+export const completeQuery = (db: Db, r: IdempotentRequest, status: number, body: string | SQL) =>
   db
     .update(idempotencyKeys)
     .set({ statusCode: status, responseBody: body })

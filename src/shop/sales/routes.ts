@@ -1,81 +1,13 @@
 // /api/v1/sales: POS sales (create and read own: any role; all sales and voids: manager+).
 import { signedIn } from '../../auth/guard';
-import { PAYMENT_METHODS, SALE_STATUSES } from '../../db/schema';
 import { ApiError } from '../../http/errors';
-import { cleanText, DATE, idParam, instant, money, startOf } from '../../http/fields';
-import {
-  createRouter,
-  dataOf,
-  defineRoute,
-  jsonBody,
-  jsonContent,
-  ok,
-  okPage,
-  PageQuery,
-  pageOf,
-  z,
-} from '../../http/openapi';
+import { DATE, idParam, startOf } from '../../http/fields';
+import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf, z } from '../../http/openapi';
 import { idempotentRequest } from './idempotency';
-import { createSale, getSale, listSales, type Sale, voidSale } from './service';
+import { CreateSale, type Sale, SaleListQuery, SaleSchema } from './schemas';
+import { createSale, getSale, listSales, voidSale } from './service';
 
 const tags = ['Sales'];
-
-const SaleSchema = z
-  .object({
-    id: z.string(),
-    customer_id: z.string().nullable(),
-    cashier_id: z.string(),
-    items: z.array(
-      z.object({
-        product_id: z.string(),
-        quantity: z.number().int(),
-        unit_price: z.number().int(),
-        line_total: z.number().int(),
-      }),
-    ),
-    subtotal: z.number().int(),
-    discount: z.number().int(),
-    total: z.number().int(),
-    payment_method: z.enum(PAYMENT_METHODS),
-    status: z.enum(SALE_STATUSES),
-    note: z.string().nullable(),
-    created_at: z.string(),
-    voided_at: z.string().nullable(),
-  })
-  .openapi('Sale');
-
-const id = z.string().min(1).max(64);
-
-const CreateSale = z
-  .strictObject({
-    customer_id: id.optional().openapi({ description: 'Required when `payment_method` is `khata`' }),
-    items: z
-      .array(
-        z.strictObject({
-          product_id: id,
-          quantity: z.number().int().min(1).max(1000),
-          unit_price: money.optional().openapi({ description: 'Paise; overrides base_price (manager+ only)' }),
-        }),
-      )
-      .min(1)
-      .max(50),
-    discount: money.default(0),
-    payment_method: z.enum(PAYMENT_METHODS),
-    note: cleanText(0, 500).optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (s.payment_method === 'khata' && s.customer_id === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['customer_id'], message: 'a khata sale needs a customer' });
-    }
-    const seen = new Set<string>();
-    s.items.forEach((item, i) => {
-      if (seen.has(item.product_id)) {
-        ctx.addIssue({ code: 'custom', path: ['items', i, 'product_id'], message: 'each product once; use quantity' });
-      }
-      seen.add(item.product_id);
-    });
-  })
-  .openapi('CreateSale');
 
 const IdempotencyHeader = z.object({
   'idempotency-key': z
@@ -92,12 +24,6 @@ const IdempotencyHeader = z.object({
     }),
 });
 
-const SaleListQuery = PageQuery.extend({
-  from: instant.optional().openapi({ description: 'On or after; a date means from its start (UTC)' }),
-  to: instant.optional().openapi({ description: 'On or before; a date means through its end (UTC)' }),
-  customer_id: id.optional(),
-}).strict();
-
 export const saleRoutes = createRouter()
   .openapi(
     defineRoute({
@@ -107,9 +33,21 @@ export const saleRoutes = createRouter()
       errors: [
         'FORBIDDEN',
         'NOT_FOUND',
+        'CONFLICT',
         'INSUFFICIENT_STOCK',
+        'PIECE_SOLD',
+        'PRICE_CHANGED',
         'AMOUNT_TOO_LARGE',
         'INVALID_DISCOUNT',
+        'RATE_UNAVAILABLE',
+        'SELL_BY_PIECE',
+        'HUID_MISSING',
+        'EXCHANGE_EXCEEDS_TOTAL',
+        'PAYMENT_INVALID',
+        'PAYMENT_MISMATCH',
+        'CASH_LIMIT_EXCEEDED',
+        'PAN_REQUIRED',
+        'BUYER_DETAILS_REQUIRED',
         'CREDIT_LIMIT_EXCEEDED',
         'IDEMPOTENCY_KEY_REQUIRED',
         'IDEMPOTENCY_KEY_INVALID',
@@ -120,11 +58,18 @@ export const saleRoutes = createRouter()
       ...signedIn('cashier'),
       summary: 'Record a sale (idempotent)',
       description:
-        'One atomic step: stock decrements, the sale and its lines and, for `khata`, the ledger credit under ' +
-        'the credit limit; any refusal writes nothing. A cashier may give a `discount` of at most the shop’s ' +
-        '`cashier_discount_limit_bp` of the subtotal (default 0); every discount is audited as `sale.discounted`. A retry with the same `Idempotency-Key` and body gets ' +
-        'the first response with `Idempotent-Replayed: true`; another body is 422 IDEMPOTENCY_KEY_REUSED. ' +
-        'Refused requests are not stored, so their key may be retried. `unit_price` from a cashier is 403; ' +
+        'Priced exactly as POST /pricing/quote prices the same body (the day’s sell rate in the shop’s timezone, ' +
+        'charges, GST, round-off), then one atomic step: stock and pieces taken, the sale with its line snapshots, ' +
+        'its invoice number (consecutive per shop, series and financial year; a refused sale consumes none), ' +
+        'old gold lines, tenders and, for a khata tender, the ledger credit under the credit limit; any refusal ' +
+        'writes nothing. Send `expected_total` (the quoted total): a different total is 409 PRICE_CHANGED with ' +
+        'the current quote in `details`. Legal checks: cash from one person below `cash_limit_paise` in the sale ' +
+        'and the shop-local day (Income-tax Act s.269ST), PAN or Form 60 above `pan_threshold_paise` (Rule 114B), ' +
+        'buyer name/address/state on a tax invoice at `buyer_details_threshold_paise` (CGST Rule 46(e)). ' +
+        'A cashier may give a `discount` of at most the shop’s `cashier_discount_limit_bp` of the subtotal; unit ' +
+        'price overrides, given old gold rates and another place of supply need a manager (403) and are audited. ' +
+        'A retry with the same `Idempotency-Key` and body gets the first response with `Idempotent-Replayed: true`; ' +
+        'another body is 422 IDEMPOTENCY_KEY_REUSED. Refused requests are not stored, so their key may be retried. ' +
         'IDEMPOTENCY_KEY_IN_FLIGHT (409) means the first request is still running: retry.',
       request: { headers: IdempotencyHeader, ...jsonBody(CreateSale) },
       responses: {
@@ -189,7 +134,7 @@ export const saleRoutes = createRouter()
       errors: ['ALREADY_VOIDED', 'CUSTOMER_DELETED'],
       tags,
       ...signedIn('manager'),
-      summary: 'Void a sale: restore its stock and reverse its khata credit, once',
+      summary: 'Void a sale: restore its stock and pieces and reverse its khata credit, once',
       description:
         'The khata credit is reversed by a `payment` entry with the sale id and the note "void of sale …". ' +
         'Audited as `sale.voided`. A khata sale whose customer was deleted is not voided (409 CUSTOMER_DELETED).',

@@ -26,18 +26,31 @@ describe('sales: recording', () => {
     });
     expect(res.status, JSON.stringify(body)).toBe(201);
     expect(res.headers.get('Idempotent-Replayed')).toBeNull();
-    expect(body.data).toEqual({
+    // An unregistered shop (no GSTIN): no tax, no round-off, a bill of supply — v1's total.
+    expect(body.data).toMatchObject({
       id: expect.any(String),
       customer_id: null,
       cashier_id: cashier.user.id,
       items: [
-        { product_id: ring.id, quantity: 2, unit_price: 1_250_000, line_total: 2_500_000 },
-        { product_id: chain.id, quantity: 1, unit_price: 300_000, line_total: 300_000 },
+        { product_id: ring.id, piece_id: null, quantity: 2, unit_price: 1_250_000, gross: 2_500_000, discount: 44_643, taxable: 2_455_357, cgst: 0, line_total: 2_455_357 },
+        { product_id: chain.id, piece_id: null, quantity: 1, unit_price: 300_000, gross: 300_000, discount: 5_357, taxable: 294_643, cgst: 0, line_total: 294_643 },
       ],
       subtotal: 2_800_000,
       discount: 50_000,
+      taxable: 2_750_000,
+      cgst: 0,
+      sgst: 0,
+      igst: 0,
+      round_off: 0,
       total: 2_750_000,
+      exchange: [],
+      exchange_total: 0,
+      document_type: 'bill_of_supply',
+      invoice_number: expect.stringMatching(/^INVB\/\d{4}\/1$/),
+      payments: [{ method: 'upi', amount: 2_750_000 }],
       payment_method: 'upi',
+      seller: { legal_name: expect.any(String), gstin: null },
+      buyer: { customer_id: null, name: null },
       status: 'completed',
       note: 'Diwali',
       created_at: expect.any(String),
@@ -145,7 +158,8 @@ describe('sales: recording', () => {
         { product_id: plenty.id, quantity: 3 },
         { product_id: scarce.id, quantity: 2 },
       ],
-      payment_method: 'cash',
+      payment_method: 'card',
+      customer_pan: 'ABCPS1234K',
     });
     expect(res.status).toBe(409);
     expect(body.error.code).toBe('INSUFFICIENT_STOCK');
@@ -520,7 +534,7 @@ describe('sales: as many lines and sales as the contract allows', { timeout: 120
     const products = await Promise.all(Array.from({ length: 50 }, (_, i) => addProduct(owner, { stock: 5 + i })));
     const items = products.map((p, i) => ({ product_id: p.id, quantity: 1 + (i % 3) }));
 
-    const { res, body } = await sell(owner, { items, payment_method: 'cash' });
+    const { res, body } = await sell(owner, { items, payment_method: 'card', customer_pan: 'ABCPS1234K' });
     expect(res.status, JSON.stringify(body)).toBe(201);
     expect(body.data.items.map((i: Json) => i.product_id)).toEqual(products.map((p) => p.id));
     const sold = await Promise.all(products.map((p) => stockOf(p.id)));
