@@ -17,7 +17,12 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, TEST_PRODUCTION_VARS: production.vars } },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: migrations, TEST_PRODUCTION_VARS: production.vars },
+          // A database of the upgrade test's own (test/worker/db/upgrade.test.ts), migrated step by step
+          // from an older version; not in wrangler.toml, so the Worker never has it outside that test.
+          d1Databases: ['UPGRADE_DB'],
+        },
       }),
     ],
     test: {

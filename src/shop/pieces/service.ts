@@ -15,6 +15,7 @@ import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import { productRuleIssues } from '../products/schemas';
+import { bumpCatalogVersion } from '../products/service';
 import {
   type CreatePieceInput,
   type Piece,
@@ -117,7 +118,9 @@ export async function createPiece(c: C, body: CreatePieceInput): Promise<Piece> 
     );
     let result: D1Result;
     try {
-      [result] = await db.batch([insert, audit]);
+      // A product's pieces are its stock (and the storefront's in_stock): cached pages must miss.
+      // The audit entry is written iff the piece was, so `changes()` after it says whether to bump.
+      [result] = await db.batch([insert, audit, bumpCatalogVersion(db, shopId, sql`changes() = 1`)]);
     } catch (err) {
       // A generated tag that collides is drawn again; a tag the caller chose is theirs to change.
       if (body.tag === undefined && isUniqueViolation(err, 'pieces.tag')) continue;
@@ -268,6 +271,9 @@ export async function updatePiece(c: C, id: string, patch: UpdatePieceInput): Pr
           },
           sql`changes() = 1`,
         ),
+        // What the storefront shows of a piece (its price) may have changed; the entry above is
+        // written iff the piece was.
+        bumpCatalogVersion(db, shopId, sql`changes() = 1`),
       ]);
     } catch (err) {
       throw uniqueRefusal(err);

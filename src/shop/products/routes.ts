@@ -57,11 +57,13 @@ export const productRoutes = createRouter()
       method: 'patch',
       path: '/{id}',
       operationId: 'updateProduct',
-      errors: ['SKU_TAKEN', 'CONCURRENT_UPDATE'],
+      errors: ['SKU_TAKEN', 'CONCURRENT_UPDATE', 'SELL_BY_PIECE'],
       tags,
       ...signedIn('manager'),
       summary: 'Change a product',
-      description: 'A `base_price` change is audited as `product.price_changed` with `from` and `to`.',
+      description:
+        'A `base_price` change is audited as `product.price_changed` with `from` and `to`. A product with ' +
+        'pieces reports its in-stock pieces as `stock`; a `stock` for it is 422 `SELL_BY_PIECE`.',
       request: { params: idParam, ...jsonBody(UpdateProduct) },
       responses: { 200: jsonContent(dataOf(ProductSchema), 'Updated') },
     }),

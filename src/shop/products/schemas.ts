@@ -77,7 +77,10 @@ export const ProductSchema = z
     other_charge_paise: z.number().int(),
     hsn_code: z.string().openapi({ example: '7113' }),
     gst_rate_bp: z.number().int().nullable().openapi({ description: "null: the shop's gst_rate_bp" }),
-    stock: z.number().int(),
+    stock: z
+      .number()
+      .int()
+      .openapi({ description: 'Units sold by count; for a product with pieces, its pieces in stock' }),
     active: z.boolean(),
     created_at: z.string(),
     updated_at: z.string(),

@@ -1,13 +1,13 @@
 // The catalog: products of the caller's shop, their list with filters and sorts, and the writes,
 // each in one batch with its audit entry and the shop's catalog version bump (storefront cache).
-import { and, asc, count, desc, eq, gt, gte, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, gte, lte, not, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
-import { products, shops } from '../../db/schema';
+import { pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
@@ -41,6 +41,23 @@ const SORTS: Record<ProductSort, SQL[]> = {
   '-created': [desc(products.createdAt), desc(products.id)],
 };
 
+const piecesOfProduct = sql`${pieces.shopId} = ${products.shopId} AND ${pieces.productId} = ${products.id}`;
+/** The product has pieces (of any status): it is sold by piece. */
+const soldByPiece = sql<boolean>`EXISTS (SELECT 1 FROM ${pieces} WHERE ${piecesOfProduct})`;
+
+/**
+ * The stock a product reports: a product with pieces (of any status) is sold by piece and has its
+ * in-stock pieces; one without keeps its own `stock` column, sold by count. Two seeks of
+ * pieces_shop_product_status_idx per product (not a scan of its sold pieces), inside the query that
+ * reads the product, so a catalog read stays one round trip.
+ */
+export const productStock = sql<number>`(CASE WHEN ${soldByPiece}
+  THEN (SELECT count(*) FROM ${pieces} WHERE ${piecesOfProduct} AND ${pieces.status} = 'in_stock')
+  ELSE ${products.stock} END)`;
+
+/** A product row as reported, its `stock` the one above. */
+export const productColumns = { ...getTableColumns(products), stock: productStock };
+
 /** The WHERE of a product list; `active = 1` unless inactive ones are asked for. */
 export function productListWhere(shopId: string, f: ProductFilter): SQL {
   return inShop(
@@ -52,7 +69,7 @@ export function productListWhere(shopId: string, f: ProductFilter): SQL {
     f.q ? likeContains(products.name, f.q) : undefined,
     f.min_price !== undefined ? gte(products.basePrice, f.min_price) : undefined,
     f.max_price !== undefined ? lte(products.basePrice, f.max_price) : undefined,
-    f.in_stock === true ? gt(products.stock, 0) : f.in_stock === false ? eq(products.stock, 0) : undefined,
+    f.in_stock === true ? gt(productStock, 0) : f.in_stock === false ? eq(productStock, 0) : undefined,
   );
 }
 
@@ -61,7 +78,7 @@ export function productListQueries(db: Db, shopId: string, o: ProductListOptions
   const where = productListWhere(shopId, o);
   return [
     db
-      .select()
+      .select(productColumns)
       .from(products)
       .where(where)
       .orderBy(...SORTS[o.sort])
@@ -88,7 +105,7 @@ export async function listProducts(c: C, o: ProductListOptions): Promise<Page<Pr
 async function findRow(c: C, id: string) {
   const { shopId } = authOf(c);
   const [row] = await dbOf(c)
-    .select()
+    .select({ ...productColumns, soldByPiece: soldByPiece.mapWith(Boolean) })
     .from(products)
     .where(inShop(products, shopId, eq(products.id, id)));
   if (!row) throw notFound('Product');
@@ -102,6 +119,8 @@ export async function getProduct(c: C, id: string): Promise<Product> {
   return toProduct(row);
 }
 
+const sellByPiece = () =>
+  new ApiError(422, 'SELL_BY_PIECE', 'This product is sold by piece: its stock is its pieces in stock, not a count');
 const skuTaken = () => new ApiError(409, 'SKU_TAKEN', 'This SKU is already used in this shop');
 
 /**
@@ -195,7 +214,9 @@ export async function updateProduct(c: C, id: string, patch: UpdateProductInput)
   const { shopId } = authOf(c);
   const db = dbOf(c);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const before = await findRow(c, id);
+    const { soldByPiece: byPiece, ...before } = await findRow(c, id);
+    // Its stock is its pieces: a count would be ignored, so it is refused rather than seem kept.
+    if (byPiece && patch.stock !== undefined) throw sellByPiece();
     const changes: Partial<typeof products.$inferInsert> = {};
     for (const [field, column] of Object.entries(COLUMNS) as [keyof UpdateProductInput, string][]) {
       if (patch[field] !== undefined) Object.assign(changes, { [column]: patch[field] });
@@ -215,6 +236,8 @@ export async function updateProduct(c: C, id: string, patch: UpdateProductInput)
       eq(products.netWeightMg, before.netWeightMg),
       eq(products.stoneWeightMg, before.stoneWeightMg),
       eq(products.basePrice, before.basePrice),
+      // A first piece added since the read makes a new count meaningless: re-read, then refused.
+      patch.stock !== undefined ? not(soldByPiece) : undefined,
     );
     let result: D1Result;
     try {
