@@ -6,40 +6,9 @@ import readme from '../../../README.md?raw';
 import { countRoundTrips, format } from '../../support/round-trips';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
+import { addRate, GSTIN_27, patchShop, quote, quoted, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
 import { addCustomer, setCashierDiscountLimit } from './sales-fixtures';
-
-/** A published GSTIN (python-stdnum's example) of Maharashtra, state 27. */
-const GSTIN_27 = '27AAPFU0939F1ZV';
-
-async function patchShop(owner: Session, json: Json) {
-  const { res, body } = await callJson('/api/v1/shop', { method: 'PATCH', token: owner.access, json });
-  expect(res.status, JSON.stringify(body)).toBe(200);
-}
-
-/** A GST-registered shop in Maharashtra (regular scheme, 3%, rounding on: the defaults). */
-async function registeredShop() {
-  const owner = await newShop();
-  await patchShop(owner, { gstin: GSTIN_27, state_code: '27' });
-  return owner;
-}
-
-async function addRate(s: Session, json: Json) {
-  const { res, body } = await callJson('/api/v1/rates', {
-    method: 'POST',
-    token: s.access,
-    json: { metal: 'gold', purity: 916, effective_date: '2026-01-01', ...json },
-  });
-  expect(res.status, JSON.stringify(body)).toBe(201);
-}
-
-const quote = (s: Session, json: Json) => callJson('/api/v1/pricing/quote', { method: 'POST', token: s.access, json });
-
-async function quoted(s: Session, json: Json) {
-  const { res, body } = await quote(s, json);
-  expect(res.status, JSON.stringify(body)).toBe(200);
-  return body.data as Json;
-}
 
 /**
  * A table of the README's worked example ("Pricing and invoices"), named by its first header: each
