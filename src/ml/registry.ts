@@ -67,9 +67,11 @@ export interface LoadedModel<Card = ModelCard> {
   session: InferenceSession;
 }
 
-const sessions = onceUntilFailure((m: RegisteredModel<{ name: string; version: string }>) => createSession(m.bytes));
+// Keyed by the model file, not its registry entry: an entry given other bytes (a new build of the
+// model under the same name) gets a session of its own instead of the old file's.
+const sessions = onceUntilFailure(createSession);
 
-export const isLoaded = (m: RegisteredModel) => sessions.has(m);
+export const isLoaded = (m: RegisteredModel) => sessions.has(m.bytes);
 
 const unavailable = (message: string) =>
   new ApiError(503, 'MODEL_UNAVAILABLE', message, undefined, { 'Retry-After': '5' });
@@ -83,7 +85,7 @@ export async function loadModel<Card extends { name: string; version: string }>(
   kind: string,
 ): Promise<LoadedModel<Card>> {
   try {
-    return { card: m.card, session: await sessions.get(m) };
+    return { card: m.card, session: await sessions.get(m.bytes) };
   } catch (err) {
     console.error(
       JSON.stringify({
