@@ -10,7 +10,14 @@ import onnx_1_0_0 from '../../models/price-1.0.0.onnx';
 import { ApiError } from '../http/errors';
 import { createSession, type InferenceSession } from './ort';
 
-export type ModelCard = typeof card_1_0_0;
+/**
+ * What the Worker reads from a price model's card. Cards differ in how they account for their data
+ * (a synthetic one has `generator`, one trained on shop sales `training_data`) and in their metrics.
+ */
+export type ModelCard = Pick<typeof card_1_0_0, 'name' | 'version' | 'created' | 'sha256' | 'opset' | 'features'> & {
+  algorithm: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+};
 
 export interface RegisteredModel<Card extends { name: string; version: string } = ModelCard> {
   card: Card;
