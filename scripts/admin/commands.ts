@@ -3,8 +3,6 @@
 // D1's clock, and a KV mark then kills the live access tokens issued before it: the keys and values
 // the Worker's revocation check reads (src/auth/revocation.ts), the clock the Worker's own is
 // compared with (not this machine's).
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { hashPassword } from '../../src/auth/password';
 import { beforeMark, keys, markTtl } from '../../src/auth/revocation';
@@ -14,8 +12,9 @@ import { ROLES } from '../../src/db/schema';
 import { cleanText } from '../../src/http/fields';
 import { newId, nowIso } from '../../src/lib/id';
 import { PUBLISHED_MODEL_KEY } from '../../src/ml/published';
+import { shippedPriceVersions } from '../lib/price-models';
 import { insert, literal as q } from '../lib/sql';
-import { d1, describeTarget, kvPut, ROOT, type Target, vars, wrangler } from '../lib/wrangler';
+import { d1, describeTarget, kvPut, type Target, vars, wrangler } from '../lib/wrangler';
 import { CliError, type Command, type Context, step } from './cli';
 import { newPassword, PASSWORD_OPTION, printPassword } from './password';
 
@@ -384,14 +383,6 @@ const migrate: Command = {
   },
 };
 
-/** The versions this checkout ships: models/price-<version>.json cards (registered in src/ml/registry.ts). */
-function shippedVersions(): string[] {
-  const dir = path.join(ROOT, 'models');
-  return readdirSync(dir)
-    .filter((f) => /^price-.+\.json$/.test(f))
-    .map((f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { version: string }).version);
-}
-
 const modelPublish: Command = {
   words: 'model publish',
   args: ['<version>'],
@@ -401,7 +392,7 @@ const modelPublish: Command = {
       '<version>',
       z.union([z.literal('latest'), z.string().regex(/^\d+\.\d+\.\d+$/, 'a version such as 1.0.0, or "latest"')]),
     );
-    const shipped = shippedVersions();
+    const shipped = shippedPriceVersions();
     if (version !== 'latest' && !shipped.includes(version)) {
       throw new CliError(`no shipped price model has version "${version}" (shipped: ${shipped.join(', ') || 'none'})`);
     }

@@ -1,5 +1,5 @@
 // What every trainer's command line and card share: `--version`, `--seed`, `--out`, `--fixtures`
-// (plus its own options), and the card's `created` time.
+// (plus its own options and flags), and the card's `created` time.
 import { parseArgs } from 'node:util';
 
 export interface TrainerArgs {
@@ -7,26 +7,34 @@ export interface TrainerArgs {
   seed: number;
   out: string;
   fixtures: string;
-  /** The trainer's own options, as given or defaulted. */
-  [option: string]: string | number;
+  /** The trainer's own options, as given or defaulted (undefined: an option without a default, not given). */
+  [option: string]: string | number | boolean | undefined;
 }
 
-export function trainerArgs(seed: string, own: Record<string, string> = {}): TrainerArgs {
-  const options = Object.fromEntries(
-    Object.entries({ version: '1.0.0', seed, out: 'models', fixtures: 'test/fixtures', ...own }).map(([k, v]) => [
-      k,
-      { type: 'string' as const, default: v },
-    ]),
-  );
-  const values = parseArgs({ options }).values as Record<string, string>;
-  if (!/^\d+\.\d+\.\d+$/.test(values.version!))
-    throw new Error(`--version must be semver (x.y.z), got ${values.version}`);
+/** `own`: the trainer's string options and their defaults; `flags`: its boolean options (false unless given). */
+export function trainerArgs(
+  seed: string,
+  own: Record<string, string | undefined> = {},
+  flags: readonly string[] = [],
+): TrainerArgs {
+  const options = {
+    ...Object.fromEntries(
+      Object.entries({ version: '1.0.0', seed, out: 'models', fixtures: 'test/fixtures', ...own }).map(([k, v]) => [
+        k,
+        { type: 'string' as const, ...(v === undefined ? {} : { default: v }) },
+      ]),
+    ),
+    ...Object.fromEntries(flags.map((f) => [f, { type: 'boolean' as const, default: false }])),
+  };
+  const values = parseArgs({ options }).values as Record<string, string | boolean | undefined>;
+  const version = String(values.version);
+  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`--version must be semver (x.y.z), got ${version}`);
   return {
     ...values,
-    version: values.version!,
+    version,
     seed: Number(values.seed),
-    out: values.out!,
-    fixtures: values.fixtures!,
+    out: String(values.out),
+    fixtures: String(values.fixtures),
   };
 }
 

@@ -2,24 +2,44 @@
 // the boosted trees, and writes models/price-<version>.{onnx,json,svg} plus the parity fixture the
 // Worker tests replay. Same seed and options → byte-identical .onnx (the card's `created` is the
 // only field that changes; set SOURCE_DATE_EPOCH to pin it too).
+// `npm run model:train -- --from-d1 [--remote | --persist-to <dir>]`: the same trees on the shops'
+// own engine-priced sale lines (scripts/model/shop-sales.ts), as the next price version; with fewer
+// than MIN_SALE_LINES it says so and writes nothing.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { COLUMN, encode, FEATURES, metalValuePaise, type PriceItem } from '../../src/ml/features';
+import { shippedPriceVersions } from '../lib/price-models';
+import { describeTarget, type Target } from '../lib/wrangler';
 import { createdAt, trainerArgs } from './cli';
 import { coefficients, type Ensemble, nodeCount, predictAll } from './ensemble';
 import { type BoostData, type GbtOptions, trainGbt } from './gbt';
 import { formulaPrice, GENERATOR, generate, jewellerPrice, type Sample, sampleItem } from './generate';
 import { IR_VERSION, OPSETS, toOnnx } from './onnx';
 import { createRng } from './rng';
+import { MIN_SALE_LINES, readShopSales, SALE_LINES_SQL } from './shop-sales';
 import { scatterSvg } from './svg';
 
-const args = trainerArgs('20261122', { rows: '40000', rounds: '100' });
-
 const NAME = 'tijori-price';
+
+/** The version after the newest shipped price model: a minor step (same inputs, new data). */
+function nextVersion(): string {
+  const [major, minor] = shippedPriceVersions()
+    .map((v) => v.split('.').map(Number) as [number, number, number])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2])
+    .at(-1) ?? [1, -1];
+  return `${major}.${minor + 1}.0`;
+}
+
+const fromD1 = process.argv.slice(2).includes('--from-d1');
+const args = trainerArgs(
+  '20261122',
+  { rows: '40000', rounds: '100', 'persist-to': undefined, ...(fromD1 ? { version: nextVersion() } : {}) },
+  ['from-d1', 'remote'],
+);
 const { version, seed } = args;
-const rows = Number(args.rows);
 const HOLDOUT_SHARE = 0.2;
+const base = `price-${version}`;
 
 const gbt: GbtOptions = {
   rounds: Number(args.rounds),
@@ -41,13 +61,76 @@ const dataRng = createRng(seed);
 const boostRng = createRng(seed ^ 0x5bd1e995);
 const fixtureRng = createRng(seed ^ 0x27d4eb2f);
 
+/** What the trees learn from, and what the card says about it. */
+interface Source {
+  /** Oldest first for shop sales, so the holdout is the latest lines: what the model will be asked next. */
+  samples: Sample[];
+  data: string;
+  producer: string;
+  /** The card's account of the data, given the split. */
+  card: (split: { train_rows: number; holdout_rows: number }) => Record<string, unknown>;
+}
+
+function syntheticSource(): Source {
+  const rows = Number(args.rows);
+  return {
+    samples: generate(dataRng, rows),
+    data: `synthetic: ${rows} invented sales from scripts/model/generate.ts (${GENERATOR.name} ${GENERATOR.version}), not real shop data; its error measures how well the trees recover the generator's own constants`,
+    producer: `${GENERATOR.name}-${GENERATOR.version}`,
+    card: (split) => ({ generator: { ...GENERATOR, script: 'scripts/model/generate.ts', seed, rows, ...split } }),
+  };
+}
+
+function shopSalesSource(): Source {
+  if (args.remote && args['persist-to'] !== undefined) throw new Error('--remote and --persist-to do not mix');
+  const target: Target = args.remote
+    ? { remote: true }
+    : { remote: false, persistTo: args['persist-to'] as string | undefined };
+  const where = describeTarget(target);
+  const sales = readShopSales(target);
+  const n = sales.samples.length;
+  if (n < MIN_SALE_LINES) {
+    console.error(
+      `${NAME}: found ${n} engine-priced sale lines in completed sales in D1 ${where}; training needs at least ${MIN_SALE_LINES} — nothing written`,
+    );
+    process.exit(1);
+  }
+  const out = path.join(String(args.out), `${base}.onnx`);
+  if (existsSync(out)) throw new Error(`${out} exists: pass another --version (a shipped model is never overwritten)`);
+  const span = `${sales.from} to ${sales.to}`;
+  return {
+    samples: sales.samples,
+    data: `shop sales: ${n} sale lines of ${sales.sales} completed sales priced by the engine (${sales.shops} shop${sales.shops === 1 ? '' : 's'}), business dates ${span}, read from D1 ${where}; real sales, not synthetic`,
+    producer: 'tijori-shop-sales',
+    card: (split) => ({
+      training_data: {
+        source: `D1 ${where}, sale_items joined to sales and products`,
+        query: SALE_LINES_SQL,
+        lines: n,
+        sales: sales.sales,
+        shops: sales.shops,
+        business_dates: { from: sales.from, to: sales.to },
+        minimum_lines: MIN_SALE_LINES,
+        split: `time-ordered: the latest ${HOLDOUT_SHARE * 100}% of lines held out`,
+        ...split,
+        target:
+          'line_total ÷ quantity: what one unit was charged, after its share of the discount, with GST as charged',
+        making_charge_bp: 'making ÷ metal_value × 10,000 (percent, per-gram and flat making alike)',
+      },
+    }),
+  };
+}
+
+const source = fromD1 ? shopSalesSource() : syntheticSource();
+
 const boostData = (set: readonly Sample[]): BoostData => ({
   x: encode(set),
   ratio: Float64Array.from(set, (s) => s.price / metalValuePaise(s.net_weight_mg, s.rate_per_gram)),
   stonePerValue: Float64Array.from(set, (s) => s.stone_weight_mg / metalValuePaise(s.net_weight_mg, s.rate_per_gram)),
 });
 
-const samples = generate(dataRng, rows);
+const samples = source.samples;
+const rows = samples.length;
 const nHold = Math.round(rows * HOLDOUT_SHARE);
 const train = samples.slice(0, rows - nHold);
 const holdout = samples.slice(rows - nHold);
@@ -123,44 +206,49 @@ function outOfRange(n: number, category: 'necklace' | 'other', grams: [number, n
   });
 }
 
-const heavy = outOfRange(500, 'necklace', [120, 300]);
-const tiny = outOfRange(500, 'other', [0.3, 0.8]);
-const extrapolation = {
-  necklaces_120_to_300_g: {
-    model: errors(modelPrices(heavy), heavy),
-    baseline_formula: errors(
-      heavy.map((s) => formulaPrice(s)),
-      heavy,
-    ),
-  },
-  pieces_0_3_to_0_8_g: {
-    model: errors(modelPrices(tiny), tiny),
-    baseline_formula: errors(
-      tiny.map((s) => formulaPrice(s)),
-      tiny,
-    ),
-  },
-};
+/** The generator's pieces beyond the weights it trains on; shop sales have no such ground truth. */
+function extrapolation() {
+  const heavy = outOfRange(500, 'necklace', [120, 300]);
+  const tiny = outOfRange(500, 'other', [0.3, 0.8]);
+  return {
+    necklaces_120_to_300_g: {
+      model: errors(modelPrices(heavy), heavy),
+      baseline_formula: errors(
+        heavy.map((s) => formulaPrice(s)),
+        heavy,
+      ),
+    },
+    pieces_0_3_to_0_8_g: {
+      model: errors(modelPrices(tiny), tiny),
+      baseline_formula: errors(
+        tiny.map((s) => formulaPrice(s)),
+        tiny,
+      ),
+    },
+  };
+}
+const beyond = fromD1 ? undefined : extrapolation();
 
 console.log(
   `holdout: model MAE ₹${(metrics.model.mae_paise / 100).toFixed(0)} MAPE ${(metrics.model.mape * 100).toFixed(2)}% | ` +
     `formula MAPE ${(metrics.baseline_formula.mape * 100).toFixed(2)}% | formula×markup MAPE ${(metrics.baseline_formula_with_markup.mape * 100).toFixed(2)}%`,
 );
-console.log(
-  `beyond range: 120–300 g necklaces MAPE ${(extrapolation.necklaces_120_to_300_g.model.mape * 100).toFixed(2)}%, ` +
-    `0.3–0.8 g pieces MAPE ${(extrapolation.pieces_0_3_to_0_8_g.model.mape * 100).toFixed(2)}%`,
-);
+if (beyond) {
+  console.log(
+    `beyond range: 120–300 g necklaces MAPE ${(beyond.necklaces_120_to_300_g.model.mape * 100).toFixed(2)}%, ` +
+      `0.3–0.8 g pieces MAPE ${(beyond.pieces_0_3_to_0_8_g.model.mape * 100).toFixed(2)}%`,
+  );
+}
 
 const onnx = toOnnx(ensemble, {
   name: NAME,
   version,
-  producerVersion: `${GENERATOR.name}-${GENERATOR.version}`,
+  producerVersion: source.producer,
   doc: 'Jewellery price (paise) = metal value × a + stone weight × b, with a and b from boosted trees; ratio = price / metal value.',
 });
 const sha256 = createHash('sha256').update(onnx).digest('hex');
-const base = `price-${version}`;
-mkdirSync(args.out!, { recursive: true });
-writeFileSync(path.join(args.out!, `${base}.onnx`), onnx);
+mkdirSync(args.out, { recursive: true });
+writeFileSync(path.join(args.out, `${base}.onnx`), onnx);
 
 // The plot: a fixed, evenly spaced subset of the holdout keeps the SVG small.
 const step = Math.max(1, Math.floor(holdout.length / 1500));
@@ -168,7 +256,7 @@ const points = holdout
   .map((s, i) => ({ actual: s.price, predicted: holdPred[i]!, baseline: formula[i]! }))
   .filter((_, i) => i % step === 0);
 writeFileSync(
-  path.join(args.out!, `${base}.svg`),
+  path.join(args.out, `${base}.svg`),
   scatterSvg(
     points,
     `${NAME} ${version}: predicted vs actual (holdout, ${points.length} of ${holdout.length})`,
@@ -181,7 +269,7 @@ const card = {
   name: NAME,
   version,
   created,
-  data: `synthetic: ${rows} invented sales from scripts/model/generate.ts (${GENERATOR.name} ${GENERATOR.version}), not real shop data; its error measures how well the trees recover the generator's own constants`,
+  data: source.data,
   description:
     'Predicts the selling price (paise) of a jewellery piece from its metal, purity, weights, making charge and the day rate. ' +
     'The trees give two coefficients from scale-free features (category, metal, purity, making charge): a, price per paise of metal value, and b, price per mg of stone. The graph computes price = net × rate × a + stone × b, so price ÷ metal value = a + b × stone ÷ metal value, weights never leave the range the trees saw, and more metal or more stone always costs more.',
@@ -209,21 +297,16 @@ const card = {
     max_bins: gbt.maxBins,
     base_value: ensemble.base,
   },
-  generator: {
-    ...GENERATOR,
-    script: 'scripts/model/generate.ts',
-    seed,
-    rows,
-    train_rows: train.length,
-    holdout_rows: holdout.length,
-  },
-  metrics: { holdout: metrics, beyond_training_range: extrapolation },
+  ...source.card({ train_rows: train.length, holdout_rows: holdout.length }),
+  metrics: { holdout: metrics, ...(beyond ? { beyond_training_range: beyond } : {}) },
   training_curve: curve,
   plot: `${base}.svg`,
   parity_fixture: `test/fixtures/${base}-parity.json`,
-  retrain: `npm run model:train -- --version ${version} --seed ${seed}`,
+  retrain: fromD1
+    ? `npm run model:train -- --from-d1${args.remote ? ' --remote' : ''} --version ${version} --seed ${seed} (reproduces this model only from the same sales)`
+    : `npm run model:train -- --version ${version} --seed ${seed}`,
 };
-writeFileSync(path.join(args.out!, `${base}.json`), `${JSON.stringify(card, null, 2)}\n`);
+writeFileSync(path.join(args.out, `${base}.json`), `${JSON.stringify(card, null, 2)}\n`);
 
 // Parity fixture: 1,000 valid API items (a tenth of them far outside the training weights) and
 // what the JS walk of the shipped trees says the graph outputs for each.
@@ -234,9 +317,9 @@ const fixtureItems: PriceItem[] = Array.from({ length: 1000 }, (_, i) => {
 });
 const fixtureX = encode(fixtureItems);
 const fixturePrice = predictAll(ensemble, fixtureX);
-mkdirSync(args.fixtures!, { recursive: true });
+mkdirSync(args.fixtures, { recursive: true });
 writeFileSync(
-  path.join(args.fixtures!, `${base}-parity.json`),
+  path.join(args.fixtures, `${base}-parity.json`),
   `${JSON.stringify({
     model: { name: NAME, version, sha256 },
     cases: fixtureItems.map((item, i) => ({

@@ -2,6 +2,7 @@
 // timestamps ISO 8601 UTC text (they sort as they read), dates YYYY-MM-DD text.
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { DiamondItem } from '../ml/diamond';
 
 export const ROLES = ['owner', 'manager', 'cashier'] as const;
 export const METALS = ['gold', 'silver', 'platinum'] as const;
@@ -35,12 +36,18 @@ export const RATE_KINDS = ['sell', 'buy'] as const;
 export const PRICING_MODES = ['weight', 'fixed'] as const;
 export const MAKING_CHARGE_TYPES = ['percent', 'per_gram', 'flat'] as const;
 
-/** The stones of one unit of a product or piece; `value_paise` is all `count` of them together. */
+/**
+ * The stones of one unit of a product or piece; `value_paise` is all `count` of them together. A
+ * line the diamond model valued keeps the stone it was given and the model that valued it: the
+ * value was computed once, when the product or piece was written, and a later model never changes it.
+ */
 export interface StoneLine {
   kind: string;
   count: number;
   weight_mg: number;
   value_paise: number;
+  diamond?: DiamondItem;
+  valued_by?: { name: string; version: string };
 }
 export const SALE_STATUSES = ['completed', 'voided'] as const;
 export const SHOP_STATUSES = ['active', 'suspended'] as const;
@@ -281,10 +288,8 @@ export const sales = sqliteTable(
   ],
 );
 
-/** A stone line as a sale line snapshots it, with the model that valued a diamond, if one did. */
-export interface SoldStoneLine extends StoneLine {
-  valued_by?: { name: string; version: string };
-}
+/** A stone line as a sale line snapshots it: the line as stored, `valued_by` included. */
+export type SoldStoneLine = StoneLine;
 
 export const saleItems = sqliteTable(
   'sale_items',

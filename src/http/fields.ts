@@ -1,6 +1,7 @@
 // Field schemas shared by every resource, so one rule (trim, strip tags, lower-case email) is written once.
 import { z } from '@hono/zod-openapi';
 import { GST_STATE_CODES, GST_STATES, gstinProblem, PAN_PATTERN } from '../lib/gstin';
+import { CLARITIES, COLORS, CUTS, DIAMOND_RANGES } from '../ml/diamond';
 
 // Control characters (but tab and newlines) never belong in a name, note or address: they print as
 // nothing on an invoice, and the sale's stored response uses a NUL as its invoice number's placeholder.
@@ -112,17 +113,61 @@ export const MAX_WEIGHT_MG = 100_000_000;
 /** Integer milligrams, up to MAX_WEIGHT_MG. */
 export const weightMg = z.number().int().min(0).max(MAX_WEIGHT_MG);
 
+/** A measurement the diamond model may be given: positive and within the training data's range. */
+const measurement = (k: keyof typeof DIAMOND_RANGES, unit: string) =>
+  z
+    .number()
+    .min(DIAMOND_RANGES[k][0])
+    .max(DIAMOND_RANGES[k][1])
+    .optional()
+    .openapi({ description: `${unit}, ${DIAMOND_RANGES[k][0]}–${DIAMOND_RANGES[k][1]} (the training data's range)` });
+/** x, y, z: also 0, which the data uses for a dimension nobody measured (treated as missing). */
+const dimension = (k: 'x' | 'y' | 'z') => z.union([z.literal(0), measurement(k, 'mm').unwrap()]).optional();
+
+/** One round-cut diamond as the diamond model takes it: the 4Cs and, when known, its measurements. */
+export const diamondItem = z
+  .strictObject({
+    carat: z.number().min(DIAMOND_RANGES.carat[0]).max(DIAMOND_RANGES.carat[1]).openapi({ example: 0.7 }),
+    cut: z.enum(CUTS),
+    color: z.enum(COLORS),
+    clarity: z.enum(CLARITIES),
+    depth: measurement('depth', 'total depth %'),
+    table: measurement('table', 'table width %'),
+    x: dimension('x'),
+    y: dimension('y'),
+    z: dimension('z'),
+  })
+  .openapi('DiamondItem');
+
 /**
  * Stone lines as the contract gives them on products and pieces: `value_paise` is the value of all
- * stones of that line in one unit.
+ * stones of that line in one unit, given, or computed from `diamond` by the diamond model when the
+ * product or piece is written (src/ml/stones.ts).
  */
 export const stoneLines = z
   .array(
-    z.strictObject({
-      kind: cleanText(1, 50).openapi({ example: 'diamond' }),
-      count: z.number().int().min(1).max(10_000),
-      weight_mg: weightMg.openapi({ description: 'Each stone' }),
-      value_paise: money.openapi({ description: 'All `count` stones of one unit together' }),
-    }),
+    z
+      .strictObject({
+        kind: cleanText(1, 50).openapi({ example: 'diamond' }),
+        count: z.number().int().min(1).max(10_000),
+        weight_mg: weightMg.openapi({ description: 'Each stone' }),
+        value_paise: money.optional().openapi({ description: 'All `count` stones of one unit together' }),
+        diamond: diamondItem.optional().openapi({
+          description:
+            'Instead of `value_paise`: one stone of the line, valued by the diamond model when this is written ' +
+            '(`count` × its `value_paise` from POST /predictions/diamond), and stored with the model’s name and version',
+        }),
+      })
+      .superRefine((line, ctx) => {
+        if ((line.value_paise === undefined) === (line.diamond === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['value_paise'],
+            message: 'give either value_paise or diamond (valued by the model), not both',
+          });
+        }
+      }),
   )
   .max(50);
+
+export type StoneLineInput = z.infer<typeof stoneLines>[number];

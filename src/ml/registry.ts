@@ -10,7 +10,14 @@ import onnx_1_0_0 from '../../models/price-1.0.0.onnx';
 import { ApiError } from '../http/errors';
 import { createSession, type InferenceSession } from './ort';
 
-export type ModelCard = typeof card_1_0_0;
+/**
+ * What the Worker reads from a price model's card. Cards differ in how they account for their data
+ * (a synthetic one has `generator`, one trained on shop sales `training_data`) and in their metrics.
+ */
+export type ModelCard = Pick<typeof card_1_0_0, 'name' | 'version' | 'created' | 'sha256' | 'opset' | 'features'> & {
+  algorithm: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+};
 
 export interface RegisteredModel<Card extends { name: string; version: string } = ModelCard> {
   card: Card;
@@ -67,9 +74,11 @@ export interface LoadedModel<Card = ModelCard> {
   session: InferenceSession;
 }
 
-const sessions = onceUntilFailure((m: RegisteredModel<{ name: string; version: string }>) => createSession(m.bytes));
+// Keyed by the model file, not its registry entry: an entry given other bytes (a new build of the
+// model under the same name) gets a session of its own instead of the old file's.
+const sessions = onceUntilFailure(createSession);
 
-export const isLoaded = (m: RegisteredModel) => sessions.has(m);
+export const isLoaded = (m: RegisteredModel) => sessions.has(m.bytes);
 
 const unavailable = (message: string) =>
   new ApiError(503, 'MODEL_UNAVAILABLE', message, undefined, { 'Retry-After': '5' });
@@ -83,7 +92,7 @@ export async function loadModel<Card extends { name: string; version: string }>(
   kind: string,
 ): Promise<LoadedModel<Card>> {
   try {
-    return { card: m.card, session: await sessions.get(m) };
+    return { card: m.card, session: await sessions.get(m.bytes) };
   } catch (err) {
     console.error(
       JSON.stringify({

@@ -2,12 +2,11 @@
 // ONNX models, and the shipped price models' cards; /api/v1/rates/forecast: a shop's own rates forecast.
 import { signedIn } from '../auth/guard';
 import { CATEGORIES, METALS } from '../db/schema';
-import { MAX_WEIGHT_MG, queryInt, weightMg } from '../http/fields';
+import { diamondItem, MAX_WEIGHT_MG, queryInt, weightMg } from '../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
 import { byShop, rateLimit } from '../rate-limit/middleware';
 import { productRuleIssues, purityField, purityIssue } from '../shop/products/schemas';
 import { stoneValueSettings } from '../shop/profile/service';
-import { CLARITIES, COLORS, CUTS, DIAMOND_RANGES } from './diamond';
 import { MAX_MAKING_BP } from './features';
 import { HORIZONS, WINDOW } from './forecast';
 import { predictPrices } from './predict';
@@ -68,32 +67,7 @@ const ModelRef = z.object({ name: z.string(), version: z.string() });
 
 const PriceResponse = z.object({ model: ModelRef, predictions: z.array(Prediction) }).openapi('PricePredictions');
 
-/** A measurement the model may be given: positive and within the training data's range. */
-const measurement = (k: keyof typeof DIAMOND_RANGES, unit: string) =>
-  z
-    .number()
-    .min(DIAMOND_RANGES[k][0])
-    .max(DIAMOND_RANGES[k][1])
-    .optional()
-    .openapi({ description: `${unit}, ${DIAMOND_RANGES[k][0]}–${DIAMOND_RANGES[k][1]} (the training data's range)` });
-/** x, y, z: also 0, which the data uses for a dimension nobody measured (treated as missing). */
-const dimension = (k: 'x' | 'y' | 'z') => z.union([z.literal(0), measurement(k, 'mm').unwrap()]).optional();
-
-const DiamondItem = z
-  .strictObject({
-    carat: z.number().min(DIAMOND_RANGES.carat[0]).max(DIAMOND_RANGES.carat[1]).openapi({ example: 0.7 }),
-    cut: z.enum(CUTS),
-    color: z.enum(COLORS),
-    clarity: z.enum(CLARITIES),
-    depth: measurement('depth', 'total depth %'),
-    table: measurement('table', 'table width %'),
-    x: dimension('x'),
-    y: dimension('y'),
-    z: dimension('z'),
-  })
-  .openapi('DiamondItem');
-
-const DiamondRequest = z.strictObject({ items: z.array(DiamondItem).min(1).max(MAX_ITEMS) }).openapi('DiamondRequest');
+const DiamondRequest = z.strictObject({ items: z.array(diamondItem).min(1).max(MAX_ITEMS) }).openapi('DiamondRequest');
 
 const usdCents = (description: string) => z.number().int().openapi({ description });
 const DiamondResponse = z

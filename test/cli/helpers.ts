@@ -14,13 +14,9 @@ export interface Run {
   stderr: string;
 }
 
-/**
- * One CLI run on the Worker's local state. stdin is a pipe (never a terminal): `input` feeds
- * --password-stdin, and a destructive command without --yes has no one to ask. Asynchronous, so the
- * event loop sees the Worker close idle keep-alive sockets meanwhile (a blocked loop would reuse one).
- */
-export function admin(args: string[], input = ''): Promise<Run> {
-  const child = spawn(TSX, ['scripts/admin/main.ts', ...args, '--persist-to', inject('workerState')], {
+/** One run of a project script (tsx), its stdin fed `input` and closed. */
+export function runScript(script: string, args: string[], input = ''): Promise<Run> {
+  const child = spawn(TSX, [script, ...args], {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
   });
@@ -38,6 +34,14 @@ export function admin(args: string[], input = ''): Promise<Run> {
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * One CLI run on the Worker's local state. stdin is a pipe (never a terminal): `input` feeds
+ * --password-stdin, and a destructive command without --yes has no one to ask. Asynchronous, so the
+ * event loop sees the Worker close idle keep-alive sockets meanwhile (a blocked loop would reuse one).
+ */
+export const admin = (args: string[], input = ''): Promise<Run> =>
+  runScript('scripts/admin/main.ts', [...args, '--persist-to', inject('workerState')], input);
 
 /** A run that must succeed. */
 export async function adminOk(args: string[], input = ''): Promise<Run> {

@@ -2,6 +2,7 @@
 import { signedIn } from '../../auth/guard';
 import { idParam } from '../../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf } from '../../http/openapi';
+import { STONE_VALUATION_DOC } from '../../ml/stones';
 import { CreatePiece, PieceListQuery, PieceSchema, tagParam, UpdatePiece } from './schemas';
 import { createPiece, getPiece, getPieceByTag, listPieces, updatePiece } from './service';
 
@@ -27,13 +28,14 @@ export const pieceRoutes = createRouter()
       method: 'post',
       path: '/',
       operationId: 'createPiece',
-      errors: ['NOT_FOUND', 'PRODUCT_INACTIVE', 'TAG_TAKEN', 'HUID_TAKEN', 'CONCURRENT_UPDATE'],
+      errors: ['NOT_FOUND', 'PRODUCT_INACTIVE', 'TAG_TAKEN', 'HUID_TAKEN', 'CONCURRENT_UPDATE', 'MODEL_UNAVAILABLE'],
       tags,
       ...signedIn('manager'),
       summary: 'Add a piece of a product',
       description:
         'The product must be active in this shop (404, 422 `PRODUCT_INACTIVE`); the weights and purity follow ' +
-        "the product's rules for its metal. Without `tag` one is generated. Audited as `piece.created`.",
+        "the product's rules for its metal. Without `tag` one is generated. Audited as `piece.created`. " +
+        STONE_VALUATION_DOC,
       request: jsonBody(CreatePiece),
       responses: { 201: jsonContent(dataOf(PieceSchema), 'Created') },
     }),
@@ -70,13 +72,14 @@ export const pieceRoutes = createRouter()
       method: 'patch',
       path: '/{id}',
       operationId: 'updatePiece',
-      errors: ['PIECE_NOT_IN_STOCK', 'TAG_TAKEN', 'HUID_TAKEN', 'CONCURRENT_UPDATE'],
+      errors: ['PIECE_NOT_IN_STOCK', 'TAG_TAKEN', 'HUID_TAKEN', 'CONCURRENT_UPDATE', 'MODEL_UNAVAILABLE'],
       tags,
       ...signedIn('manager'),
       summary: 'Change a piece in stock',
       description:
         'Only while `in_stock` (409 `PIECE_NOT_IN_STOCK`). A change of weights, purity or stones is audited as ' +
-        '`piece.price_changed`, others as `piece.updated`, with `from` and `to`.',
+        '`piece.price_changed`, others as `piece.updated`, with `from` and `to`. ' +
+        STONE_VALUATION_DOC,
       request: { params: idParam, ...jsonBody(UpdatePiece) },
       responses: { 200: jsonContent(dataOf(PieceSchema), 'Updated') },
     }),

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { PIECE_STATUSES, type pieces } from '../../db/schema';
 import { cleanText, stoneLines, weightMg } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
-import { purityField } from '../products/schemas';
+import { purityField, StoneSchema } from '../products/schemas';
 
 /**
  * A tag is what a barcode carries: uppercase letters and digits only, which Code 39 and Code 128
@@ -42,14 +42,7 @@ export const PieceSchema = z
     gross_weight_mg: z.number().int(),
     net_weight_mg: z.number().int(),
     stone_weight_mg: z.number().int(),
-    stones: z.array(
-      z.object({
-        kind: z.string(),
-        count: z.number().int(),
-        weight_mg: z.number().int(),
-        value_paise: z.number().int(),
-      }),
-    ),
+    stones: z.array(StoneSchema),
     status: z.enum(PIECE_STATUSES),
     sale_id: z.string().nullable(),
     created_at: z.string(),

@@ -14,6 +14,7 @@ import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
+import { valueStoneLines } from '../../ml/stones';
 import { productRuleIssues } from '../products/schemas';
 import { bumpCatalogVersion } from '../products/service';
 import {
@@ -77,6 +78,7 @@ async function findProduct(c: C, id: string): Promise<ProductRow> {
 export async function createPiece(c: C, body: CreatePieceInput): Promise<Piece> {
   const { shopId } = authOf(c);
   const db = dbOf(c);
+  const stones = await valueStoneLines(c, body.stones);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const product = await findProduct(c, body.product_id);
     const now = nowIso();
@@ -91,7 +93,7 @@ export async function createPiece(c: C, body: CreatePieceInput): Promise<Piece> 
       grossWeightMg: body.gross_weight_mg,
       netWeightMg: body.net_weight_mg,
       stoneWeightMg: body.stone_weight_mg,
-      stones: body.stones,
+      stones,
       status: 'in_stock',
       saleId: null,
       createdAt: now,
@@ -216,6 +218,8 @@ const notInStock = (p: PieceRow) =>
 export async function updatePiece(c: C, id: string, patch: UpdatePieceInput): Promise<Piece> {
   const { shopId } = authOf(c);
   const db = dbOf(c);
+  // Stones sent again are valued again (the explicit re-valuation), once for all attempts.
+  const values = { ...patch, stones: patch.stones && (await valueStoneLines(c, patch.stones)) };
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const before = await findPiece(c, eq(pieces.id, id));
     if (before.status !== 'in_stock') throw notInStock(before);
@@ -226,7 +230,7 @@ export async function updatePiece(c: C, id: string, patch: UpdatePieceInput): Pr
     if (!product) throw notFound('Product');
     const changes: Partial<PieceRow> = {};
     for (const [field, column] of Object.entries(COLUMNS) as [keyof UpdatePieceInput, keyof PieceRow][]) {
-      if (patch[field] !== undefined) Object.assign(changes, { [column]: patch[field] });
+      if (values[field] !== undefined) Object.assign(changes, { [column]: values[field] });
     }
     const after: PieceRow = { ...before, ...changes, updatedAt: nowIso() };
     checkRules(product, after);

@@ -2,6 +2,7 @@
 import { signedIn } from '../../auth/guard';
 import { idParam } from '../../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf } from '../../http/openapi';
+import { STONE_VALUATION_DOC } from '../../ml/stones';
 import { CreateProduct, ProductListQuery, ProductSchema, UpdateProduct } from './schemas';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from './service';
 
@@ -30,10 +31,11 @@ export const productRoutes = createRouter()
       method: 'post',
       path: '/',
       operationId: 'createProduct',
-      errors: ['SKU_TAKEN'],
+      errors: ['SKU_TAKEN', 'MODEL_UNAVAILABLE'],
       tags,
       ...signedIn('manager'),
       summary: 'Add a product',
+      description: STONE_VALUATION_DOC,
       request: jsonBody(CreateProduct),
       responses: { 201: jsonContent(dataOf(ProductSchema), 'Created (409 SKU_TAKEN if the SKU is in use)') },
     }),
@@ -57,13 +59,13 @@ export const productRoutes = createRouter()
       method: 'patch',
       path: '/{id}',
       operationId: 'updateProduct',
-      errors: ['SKU_TAKEN', 'CONCURRENT_UPDATE', 'SELL_BY_PIECE'],
+      errors: ['SKU_TAKEN', 'CONCURRENT_UPDATE', 'SELL_BY_PIECE', 'MODEL_UNAVAILABLE'],
       tags,
       ...signedIn('manager'),
       summary: 'Change a product',
       description:
         'A `base_price` change is audited as `product.price_changed` with `from` and `to`. A product with ' +
-        'pieces reports its in-stock pieces as `stock`; a `stock` for it is 422 `SELL_BY_PIECE`.',
+        `pieces reports its in-stock pieces as \`stock\`; a \`stock\` for it is 422 \`SELL_BY_PIECE\`. ${STONE_VALUATION_DOC}`,
       request: { params: idParam, ...jsonBody(UpdateProduct) },
       responses: { 200: jsonContent(dataOf(ProductSchema), 'Updated') },
     }),

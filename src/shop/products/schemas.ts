@@ -10,7 +10,7 @@ import {
   PRICING_MODES,
   type products,
 } from '../../db/schema';
-import { cleanText, money, queryBool, queryInt, stoneLines, weightMg } from '../../http/fields';
+import { cleanText, diamondItem, money, queryBool, queryInt, stoneLines, weightMg } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
 
 /** Parts per thousand each metal is sold at: 9K–24K gold, 800 silver up, 850 platinum up. */
@@ -46,12 +46,20 @@ const weight = weightMg;
  */
 export const defaultHsnCode = (category: Category) => (category === 'coin' ? '7118' : '7113');
 
-const StoneSchema = z
+/** A stored stone line of a product or piece. */
+export const StoneSchema = z
   .object({
     kind: z.string(),
     count: z.number().int(),
     weight_mg: z.number().int().openapi({ description: 'Each stone' }),
     value_paise: z.number().int().openapi({ description: 'All `count` stones of one unit together' }),
+    diamond: diamondItem
+      .optional()
+      .openapi({ description: 'The stone the diamond model valued, when `value_paise` came from it' }),
+    valued_by: z
+      .object({ name: z.string(), version: z.string() })
+      .optional()
+      .openapi({ description: 'The diamond model that computed `value_paise` when this was written' }),
   })
   .openapi('Stone');
 

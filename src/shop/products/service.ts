@@ -13,6 +13,7 @@ import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
+import { valueStoneLines } from '../../ml/stones';
 import { forgetStorefrontShop } from '../storefront/shop-memo';
 import {
   type CreateProductInput,
@@ -140,6 +141,7 @@ export const bumpCatalogVersion = (db: Db, shopId: string, when?: SQL) => {
 
 export async function createProduct(c: C, body: CreateProductInput): Promise<Product> {
   const { shopId } = authOf(c);
+  const stones = await valueStoneLines(c, body.stones);
   const now = nowIso();
   const row = {
     id: newId(),
@@ -159,7 +161,7 @@ export async function createProduct(c: C, body: CreateProductInput): Promise<Pro
     wastageBp: body.wastage_bp,
     makingChargeType: body.making_charge_type,
     makingChargePaise: body.making_charge_paise,
-    stones: body.stones,
+    stones,
     otherChargePaise: body.other_charge_paise,
     hsnCode: body.hsn_code,
     gstRateBp: body.gst_rate_bp,
@@ -213,13 +215,15 @@ const ATTEMPTS = 3;
 export async function updateProduct(c: C, id: string, patch: UpdateProductInput): Promise<Product> {
   const { shopId } = authOf(c);
   const db = dbOf(c);
+  // Stones sent again are valued again (the explicit re-valuation), once for all attempts.
+  const values = { ...patch, stones: patch.stones && (await valueStoneLines(c, patch.stones)) };
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const { soldByPiece: byPiece, ...before } = await findRow(c, id);
     // Its stock is its pieces: a count would be ignored, so it is refused rather than seem kept.
     if (byPiece && patch.stock !== undefined) throw sellByPiece();
     const changes: Partial<typeof products.$inferInsert> = {};
     for (const [field, column] of Object.entries(COLUMNS) as [keyof UpdateProductInput, string][]) {
-      if (patch[field] !== undefined) Object.assign(changes, { [column]: patch[field] });
+      if (values[field] !== undefined) Object.assign(changes, { [column]: values[field] });
     }
     const after = { ...before, ...changes, updatedAt: nowIso() };
     const issues = productRuleIssues(toProduct(after));
