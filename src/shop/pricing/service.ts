@@ -12,14 +12,14 @@ import { customers, type Metal, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, ERROR_STATUS, type ErrorCode, type ErrorDetail, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
-import { type OldGoldItem, type Quote, quote, type SaleItem } from '../../pricing/engine';
+import { type OldGoldItem, type Quote, quote } from '../../pricing/engine';
 import { mulDivFloor } from '../../pricing/money';
 import { type RateKind, type RateOnDay, rateOnDay } from '../../pricing/rate-on-day';
 import type { Refusal } from '../../pricing/refusal';
 import { shopDate } from '../../pricing/shop-day';
 import { liveCustomer } from '../customers/service';
-import { defaultHsnCode } from '../products/schemas';
-import { latestRatesQuery } from '../rates/service';
+import { latestRatesQuery, toRateCandidate } from '../rates/service';
+import { saleItemOf, taxSettingsOf } from './sale-item';
 import type { QuoteBodyInput } from './schemas';
 
 type C = Context<AppEnv>;
@@ -101,7 +101,7 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
         asOf: day,
       })
     : [];
-  const known = candidates.map((r) => ({ ...r, rate_per_gram: r.ratePerGram, effective_date: r.effectiveDate }));
+  const known = candidates.map(toRateCandidate);
   // Every line without a rate is named in one 422; until it is thrown, such a line holds a stand-in
   // rate that is never priced.
   const missing: ErrorDetail[] = [];
@@ -112,35 +112,11 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
     return { rate_per_gram: 0, rate_date: day, rate_source: 'exact' };
   };
 
-  const items = lines.map(({ item, product: p }, index): SaleItem => {
-    const facts = {
-      product_id: p.id,
-      piece_id: null,
-      quantity: item.quantity,
-      description: p.name,
-      hsn_code: p.hsnCode ?? defaultHsnCode(p.category),
-      huid: null,
-      metal: p.metal,
-      purity: p.purity,
-      gross_weight_mg: p.grossWeightMg,
-      net_weight_mg: p.netWeightMg,
-      stone_weight_mg: p.stoneWeightMg,
-      gst_rate_bp: p.gstRateBp ?? shop.gstRateBp,
-      ...(item.unit_price !== undefined ? { unit_price: item.unit_price } : {}),
-    };
-    if (p.pricingMode === 'fixed') return { ...facts, pricing_mode: 'fixed', base_price: p.basePrice };
-    return {
-      ...facts,
-      pricing_mode: 'weight',
-      rate: rateFor(p.metal, p.purity, 'sell', `items.${index}.product_id`),
-      wastage_bp: p.wastageBp,
-      making_charge_type: p.makingChargeType,
-      making_charge_bp: p.makingChargeBp,
-      making_charge_paise: p.makingChargePaise,
-      stones: p.stones,
-      other_charge_paise: p.otherChargePaise,
-    };
-  });
+  const items = lines.map(({ item, product }, index) =>
+    saleItemOf(shop, { product, quantity: item.quantity, unit_price: item.unit_price }, (metal, purity) =>
+      rateFor(metal, purity, 'sell', `items.${index}.product_id`),
+    ),
+  );
   const exchange = body.exchange.map(
     (l, index): OldGoldItem => ({
       metal: l.metal,
@@ -159,14 +135,7 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
   }
 
   const result = quote({
-    shop: {
-      gstin: shop.gstin,
-      gst_scheme: shop.gstScheme,
-      // A shop without a state is unregistered (a GSTIN needs its state), so it taxes nothing and
-      // the state only names the place of supply, which is then the body's, or none.
-      state_code: shop.stateCode ?? '',
-      round_off: shop.roundOff,
-    },
+    shop: taxSettingsOf(shop),
     items,
     discount: body.discount,
     place_of_supply: body.place_of_supply,

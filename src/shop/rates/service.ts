@@ -17,7 +17,7 @@ import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
-import type { RateKind } from '../../pricing/rate-on-day';
+import type { RateCandidate, RateKind } from '../../pricing/rate-on-day';
 import { shopDate } from '../../pricing/shop-day';
 
 type C = Context<AppEnv>;
@@ -45,6 +45,15 @@ export const toRate = (r: MetalRate): Rate => ({
   created_by: r.createdBy,
   created_at: r.createdAt,
   updated_at: r.updatedAt,
+});
+
+/** A rate row as the rate-on-a-day rule (pricing/rate-on-day) takes it. */
+export const toRateCandidate = (r: MetalRate): RateCandidate => ({
+  metal: r.metal,
+  purity: r.purity,
+  kind: r.kind,
+  effective_date: r.effectiveDate,
+  rate_per_gram: r.ratePerGram,
 });
 
 export interface LatestRatesFilter {
