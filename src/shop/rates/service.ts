@@ -1,7 +1,8 @@
 // Metal rates: each shop's price of a gram of metal per metal, purity, kind (sell or buy) and day,
 // and the latest of each (what the price model fills a missing rate from, and what pricing picks
 // the rate on a day from). Creations and corrections are audited in
-// the same batch as the write.
+// the same batch as the write, which also bumps the shop's catalog version: the storefront's
+// prices follow the rates, so its cached pages must not outlive them.
 
 import { asc, count, desc, eq, gte, lte, max, sql } from 'drizzle-orm';
 import { type AnySQLiteColumn, alias } from 'drizzle-orm/sqlite-core';
@@ -19,6 +20,7 @@ import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import type { RateCandidate, RateKind } from '../../pricing/rate-on-day';
 import { shopDate } from '../../pricing/shop-day';
+import { bumpCatalogVersion } from '../products/service';
 
 type C = Context<AppEnv>;
 export type MetalRate = typeof metalRates.$inferSelect;
@@ -198,6 +200,8 @@ export async function createRate(
           effective_date: row.effectiveDate,
         },
       }),
+      // The storefront prices by the day's rate: its cached pages of the old rates must miss.
+      bumpCatalogVersion(db, shopId),
     ]);
   } catch (err) {
     if (isRateKeyViolation(err)) throw rateExists();
@@ -271,6 +275,8 @@ export async function correctRate(
           },
           sql`changes() = 1`,
         ),
+        // Only after a correction: the audit row is written exactly when the UPDATE changed the rate.
+        bumpCatalogVersion(db, shopId, sql`changes() = 1`),
       ]);
     } catch (err) {
       if (isRateKeyViolation(err)) throw rateExists();
