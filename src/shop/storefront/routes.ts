@@ -96,7 +96,9 @@ export const storefrontRoutes = createRouter()
       tags,
       middleware,
       summary: 'A shop’s active products (public)',
-      description: 'Same filters and sorts as the catalog, without `include_inactive`. Unknown or suspended shop: 404.',
+      description:
+        'Same filters and sorts as the catalog, without `include_inactive`; `min_price`, `max_price` and the ' +
+        "`price` sorts read the product's `base_price`, not today's `price`. Unknown or suspended shop: 404.",
       request: { params: z.object({ shop_slug: slugParam }), query: StorefrontQuery, headers: IfNoneMatch },
       responses: cached(pageOf(StorefrontProductSchema), 'One page of products'),
     }),
