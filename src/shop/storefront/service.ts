@@ -17,10 +17,9 @@
 // - Clients and shared caches get clientCacheControl(), a strong ETag (SHA-256 of the body) and 304
 //   on If-None-Match; their staleness is bounded by its max-age / s-maxage plus stale-while-revalidate,
 //   which are cut short before the shop's midnight so no cache serves a price past its day.
-import { eq } from 'drizzle-orm';
+import { eq, inArray, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { type Db, dbOf } from '../../db/client';
-import { inList } from '../../db/conditions';
 import { pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { notFound } from '../../http/errors';
@@ -129,12 +128,12 @@ const toStorefrontProduct = (day: PricedDay, p: ProductRow, inStock: readonly Pi
 /** The shop's sell rates in force on its day, as the rate-on-a-day rule reads them. */
 const sellRatesQuery = (db: Db, shop: ShopToday) => latestRatesQuery(db, shop.id, { asOf: shop.today });
 
-/** The in-stock pieces of these products, the ones a piece-sold product's `price_from` is the cheapest of. */
-const inStockPiecesQuery = (db: Db, shopId: string, productIds: readonly string[]) =>
+/** In-stock pieces of the products `which` picks: those a piece-sold product's `price_from` is the cheapest of. */
+const inStockPiecesQuery = (db: Db, shopId: string, which: SQL) =>
   db
     .select()
     .from(pieces)
-    .where(inShop(pieces, shopId, inList(pieces.productId, productIds), eq(pieces.status, 'in_stock')));
+    .where(inShop(pieces, shopId, which, eq(pieces.status, 'in_stock')));
 
 function byProduct(rows: readonly PieceRow[]) {
   const map = new Map<string, PieceRow[]>();
@@ -178,27 +177,26 @@ export interface StorefrontListOptions extends Omit<ProductFilter, 'include_inac
   limit: number;
 }
 
-/** One page: the products, their total and the day's rates in one batch, then the page's in-stock pieces. */
+/**
+ * One page: the products, their total, the day's rates and the page's in-stock pieces in one batch
+ * (the pieces picked by the page query itself, as a subquery, so they need no second round trip).
+ */
 export async function storefrontList(c: C, shop: ShopToday, o: StorefrontListOptions) {
   const db = dbOf(c);
-  const [rows, [total], rates] = await db.batch([
-    ...productListQueries(db, shop.id, { ...o, include_inactive: false }),
+  const [pageQuery, countQuery] = productListQueries(db, shop.id, { ...o, include_inactive: false });
+  const page = pageQuery.as('page');
+  const [rows, [total], rates, inStock] = await db.batch([
+    pageQuery,
+    countQuery,
     sellRatesQuery(db, shop),
+    inStockPiecesQuery(db, shop.id, inArray(pieces.productId, db.select({ id: page.id }).from(page))),
   ]);
-  const inStock = rows.length
-    ? byProduct(
-        await inStockPiecesQuery(
-          db,
-          shop.id,
-          rows.map((r) => r.id),
-        ),
-      )
-    : new Map<string, PieceRow[]>();
   const day = { shop, rates: rates.map(toRateCandidate) };
+  const piecesOf = byProduct(inStock);
   const n = total?.n ?? 0;
   return {
     success: true as const,
-    data: rows.map((r) => toStorefrontProduct(day, r, inStock.get(r.id))),
+    data: rows.map((r) => toStorefrontProduct(day, r, piecesOf.get(r.id))),
     meta: { page: o.page, limit: o.limit, total: n, total_pages: Math.ceil(n / o.limit) },
   };
 }
@@ -212,7 +210,7 @@ export async function storefrontProduct(c: C, shop: ShopToday, id: string) {
       .from(products)
       .where(inShop(products, shop.id, eq(products.id, id), eq(products.active, true))),
     sellRatesQuery(db, shop),
-    inStockPiecesQuery(db, shop.id, [id]),
+    inStockPiecesQuery(db, shop.id, eq(pieces.productId, id)),
   ]);
   if (!row) throw notFound('Product');
   return {

@@ -313,6 +313,9 @@ describe('storefront prices', () => {
     expect(untaxed.price).toBe(8_267_873);
     expect(untaxed.price).toBe(await quoteTotal(owner, p.id));
     expect((await shown(owner, p.id)).cache).toBe('HIT');
+    // A profile change that no price depends on keeps the cached pages.
+    await ok('/api/v1/shop', 'PATCH', owner, { legal_name: 'Demo Jewellers LLP' });
+    expect((await shown(owner, p.id)).cache).toBe('HIT');
 
     await ok('/api/v1/shop', 'PATCH', owner, { gstin: GSTIN_27, state_code: '27' });
     const taxed = await shown(owner, p.id);
