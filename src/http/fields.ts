@@ -7,7 +7,11 @@ import { CLARITIES, COLORS, CUTS, DIAMOND_RANGES } from '../ml/diamond';
 // nothing on an invoice, and the sale's stored response uses a NUL as its invoice number's placeholder.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-const stripTags = (s: string) => s.replace(/<[^>]*>/g, '').replace(CONTROL, '').trim();
+const stripTags = (s: string) =>
+  s
+    .replace(/<[^>]*>/g, '')
+    .replace(CONTROL, '')
+    .trim();
 
 /**
  * Free text: trimmed and stripped of HTML tags and control characters before validation and storage. The document states

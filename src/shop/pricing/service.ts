@@ -19,9 +19,8 @@ import { type RateKind, type RateOnDay, rateOnDay } from '../../pricing/rate-on-
 import type { Refusal } from '../../pricing/refusal';
 import { type ShopDay, shopDay } from '../../pricing/shop-day';
 import { liveCustomer } from '../customers/service';
-import { huidRefusal } from '../pieces/huid';
-import { latestRatesQuery } from '../rates/service';
-import { type PieceRow, type ProductRow, saleItemOf } from './items';
+import { latestRatesQuery, toRateCandidate } from '../rates/service';
+import { type PieceRow, type ProductRow, saleItemOf, taxSettingsOf } from './sale-item';
 import type { QuoteBodyInput, SaleLineInput } from './schemas';
 
 type C = Context<AppEnv>;
@@ -76,7 +75,8 @@ function pieceOf(line: SaleLineInput, found: readonly PieceRow[]) {
  * Prices `body` as a sale recorded now would. `onDay` adds the caller's own reads that need the
  * shop's day to the rates' round trip (the sale's cash so far today); their results come back in
  * `dayReads`. Throws the contract's refusals: 404s, 403 for what needs a manager, 409 PIECE_SOLD,
- * 422 SELL_BY_PIECE / HUID_MISSING / RATE_UNAVAILABLE and the engine's own.
+ * 422 SELL_BY_PIECE / RATE_UNAVAILABLE and the engine's own. The rules of selling (HUID, tenders, PAN,
+ * cash, buyer details) are the sale's: a quote prices what is asked.
  */
 export async function priceSale(
   c: C,
@@ -156,13 +156,6 @@ export async function priceSale(
     const product = piece && byId.get(piece.productId);
     if (!piece || !product) throw lineNotFound(index, 'Piece', key);
     if (piece.status !== 'in_stock') throw pieceSold(index, key, piece);
-    const huid = huidRefusal(
-      { tag: piece.tag, huid: piece.huid, huid_exempt: piece.huidExempt, gross_weight_mg: piece.grossWeightMg },
-      product,
-      { huid_required: shop.huidRequired },
-    );
-    if (huid)
-      throw apiErrorOf({ ...huid, details: huid.details.map((d) => ({ ...d, path: `items.${index}.${key}` })) });
     return { product, piece, quantity: 1, ...extra };
   });
   const twice = lines.findIndex((l, i) => l.piece && lines.findIndex((m) => m.piece?.id === l.piece?.id) !== i);
@@ -185,11 +178,7 @@ export async function priceSale(
   const extra = onDay?.(day, shop) ?? [];
   const [candidates, ...dayReads] =
     wanted.length || extra.length ? await db.batch([ratesQuery, ...extra]) : [[] as Awaited<typeof ratesQuery>];
-  const known = (wanted.length ? (candidates as Awaited<typeof ratesQuery>) : []).map((r) => ({
-    ...r,
-    rate_per_gram: r.ratePerGram,
-    effective_date: r.effectiveDate,
-  }));
+  const known = (wanted.length ? (candidates as Awaited<typeof ratesQuery>) : []).map(toRateCandidate);
   // Every line without a rate is named in one 422; until it is thrown, such a line holds a stand-in
   // rate that is never priced.
   const missing: ErrorDetail[] = [];
@@ -223,14 +212,7 @@ export async function priceSale(
   }
 
   const result = quote({
-    shop: {
-      gstin: shop.gstin,
-      gst_scheme: shop.gstScheme,
-      // A shop without a state is unregistered (a GSTIN needs its state), so it taxes nothing and
-      // the state only names the place of supply, which is then the body's, or none.
-      state_code: shop.stateCode ?? '',
-      round_off: shop.roundOff,
-    },
+    shop: taxSettingsOf(shop),
     items,
     discount: body.discount,
     place_of_supply: body.place_of_supply,

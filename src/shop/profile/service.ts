@@ -12,6 +12,7 @@ import { shops } from '../../db/schema';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { nowIso } from '../../lib/id';
+import { bumpCatalogVersion } from '../products/service';
 import { type ShopProfile, type ShopRow, toShopProfile, type UpdateShopProfileInput } from './schemas';
 
 type C = Context<AppEnv>;
@@ -37,6 +38,9 @@ const COLUMNS = {
 } as const satisfies Record<keyof UpdateShopProfileInput, keyof ShopRow>;
 
 const ATTEMPTS = 3;
+
+/** The settings a storefront price depends on: its tax, its round-off, and its day (the timezone). */
+const STOREFRONT_PRICED = ['gstin', 'gst_scheme', 'state_code', 'gst_rate_bp', 'round_off', 'timezone'] as const;
 
 async function findShopRow(c: C): Promise<ShopRow> {
   const [row] = await dbOf(c)
@@ -119,6 +123,8 @@ export async function updateShopProfile(c: C, patch: UpdateShopProfileInput): Pr
         { action: 'shop.profile_updated', targetType: 'shop', targetId: shopId, details: { changes: changed } },
         sql`changes() = 1`,
       ),
+      // Only after a change: the audit row is written exactly when the UPDATE changed the shop.
+      ...(STOREFRONT_PRICED.some((f) => f in changed) ? [bumpCatalogVersion(db, shopId, sql`changes() = 1`)] : []),
     ]);
     if (result.meta.changes === 1) return toShopProfile(after);
   }

@@ -1,7 +1,8 @@
 // Metal rates: each shop's price of a gram of metal per metal, purity, kind (sell or buy) and day,
 // and the latest of each (what the price model fills a missing rate from, and what pricing picks
 // the rate on a day from). Creations and corrections are audited in
-// the same batch as the write.
+// the same batch as the write, which also bumps the shop's catalog version: the storefront's
+// prices follow the rates, so its cached pages must not outlive them.
 
 import { asc, count, desc, eq, gte, lte, max, sql } from 'drizzle-orm';
 import { type AnySQLiteColumn, alias } from 'drizzle-orm/sqlite-core';
@@ -17,8 +18,9 @@ import { ApiError, notFound } from '../../http/errors';
 import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
-import type { RateKind } from '../../pricing/rate-on-day';
+import type { RateCandidate, RateKind } from '../../pricing/rate-on-day';
 import { shopDate } from '../../pricing/shop-day';
+import { bumpCatalogVersion } from '../products/service';
 
 type C = Context<AppEnv>;
 export type MetalRate = typeof metalRates.$inferSelect;
@@ -45,6 +47,15 @@ export const toRate = (r: MetalRate): Rate => ({
   created_by: r.createdBy,
   created_at: r.createdAt,
   updated_at: r.updatedAt,
+});
+
+/** A rate row as the rate-on-a-day rule (pricing/rate-on-day) takes it. */
+export const toRateCandidate = (r: MetalRate): RateCandidate => ({
+  metal: r.metal,
+  purity: r.purity,
+  kind: r.kind,
+  effective_date: r.effectiveDate,
+  rate_per_gram: r.ratePerGram,
 });
 
 export interface LatestRatesFilter {
@@ -189,6 +200,8 @@ export async function createRate(
           effective_date: row.effectiveDate,
         },
       }),
+      // The storefront prices by the day's rate: its cached pages of the old rates must miss.
+      bumpCatalogVersion(db, shopId),
     ]);
   } catch (err) {
     if (isRateKeyViolation(err)) throw rateExists();
@@ -262,6 +275,8 @@ export async function correctRate(
           },
           sql`changes() = 1`,
         ),
+        // Only after a correction: the audit row is written exactly when the UPDATE changed the rate.
+        bumpCatalogVersion(db, shopId, sql`changes() = 1`),
       ]);
     } catch (err) {
       if (isRateKeyViolation(err)) throw rateExists();

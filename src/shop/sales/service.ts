@@ -61,6 +61,7 @@ import { addDays, type ShopDay, startOfShopDate } from '../../pricing/shop-day';
 import { liveCustomer } from '../customers/service';
 import { bumpSeries, numberOf, type SeriesKey, serialOf } from '../documents/series';
 import { ledgerQueries, ledgerRefusal } from '../khata/service';
+import { huidRefusal } from '../pieces/huid';
 import { apiErrorOf, discountOverLimit, type PricedSale, pieceSold, priceSale, quoteView } from '../pricing/service';
 import { bumpCatalogVersion } from '../products/service';
 import {
@@ -241,6 +242,21 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
   const { quote: q, shop, day, lines, manager } = priced;
   if (body.expected_total !== undefined && body.expected_total !== q.total)
     throw priceChanged(priced, body.expected_total);
+
+  // BIS: a hallmarked gold article is sold with its HUID (checked when selling, not quoting).
+  for (const [index, { piece, product }] of lines.entries()) {
+    const huid =
+      piece &&
+      huidRefusal(
+        { tag: piece.tag, huid: piece.huid, huid_exempt: piece.huidExempt, gross_weight_mg: piece.grossWeightMg },
+        product,
+        { huid_required: shop.huidRequired },
+      );
+    if (huid) {
+      const key = body.items[index] && 'tag' in body.items[index] ? 'tag' : 'piece_id';
+      throw apiErrorOf({ ...huid, details: huid.details.map((d) => ({ ...d, path: `items.${index}.${key}` })) });
+    }
+  }
 
   const due = q.total - q.exchange_total;
   const tenders = tendersOf(body, due);

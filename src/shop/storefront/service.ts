@@ -1,31 +1,50 @@
-// The public storefront: a shop's active products with public fields only, read from any D1
-// replica and served through the Workers Cache API.
+// The public storefront: a shop's active products with public fields only and today's prices,
+// read from any D1 replica and served through the Workers Cache API.
+//
+// Prices: one unit of each product (and a piece-sold product's cheapest in-stock piece) quoted by
+// the pricing engine exactly as POST /pricing/quote would quote it — one line, no discount, supplied
+// in the shop's own state — at the sell rate in force on the shop-local day.
 //
 // Caching, in two layers:
 // - The Worker's own cache (caches.default, per colo) is keyed by shop id, the shop's
-//   catalog_version and the normalised query. Every catalog write bumps the version in its own
-//   batch, so a catalog change is never served from this cache once the version read sees it. The
+//   catalog_version, the shop-local date and the normalised query. Every catalog write, every rate
+//   recorded or corrected and every change to the shop's tax settings or timezone bumps the version
+//   in its own batch, so such a change is never served from this cache once the version read sees
+//   it; the date in the key makes a page priced yesterday miss at the shop's midnight. The
 //   shop row (id, status, version) is memoised per isolate for SHOP_MEMO_MS, so a warm hit reads no
 //   D1 at all: writes through the same isolate are seen at once, others and suspensions within it. A sale bumps it when a piece sells out and a void when it restocks, so `in_stock`
 //   is as fresh as the catalog.
-// - Clients and shared caches get CLIENT_CACHE_CONTROL, a strong ETag (SHA-256 of the body) and 304
-//   on If-None-Match; their staleness is bounded by its max-age / s-maxage plus stale-while-revalidate.
-import { eq } from 'drizzle-orm';
+// - Clients and shared caches get clientCacheControl(), a strong ETag (SHA-256 of the body) and 304
+//   on If-None-Match; their staleness is bounded by its max-age / s-maxage plus stale-while-revalidate,
+//   which are cut short before the shop's midnight so no cache serves a price past its day.
+import { eq, inArray, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { dbOf } from '../../db/client';
-import { products, shops } from '../../db/schema';
+import { type Db, dbOf } from '../../db/client';
+import { pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { sha256Base64Url } from '../../lib/encoding';
+import { quote } from '../../pricing/engine';
+import { type RateCandidate, type RateOnDay, rateOnDay } from '../../pricing/rate-on-day';
+import { addDays, shopDate, startOfShopDate } from '../../pricing/shop-day';
+import { saleItemOf, taxSettingsOf } from '../pricing/sale-item';
 import type { ProductFilter, ProductSort } from '../products/schemas';
-import { listProductRows } from '../products/service';
+import { productListQueries } from '../products/service';
+import { latestRatesQuery, toRateCandidate } from '../rates/service';
 import { type StorefrontShop, storefrontShops } from './shop-memo';
 
 type C = Context<AppEnv>;
 
-/** Browsers 30 s, shared caches 60 s, either may serve 60 s more while revalidating. */
-export const CLIENT_CACHE_CONTROL = 'public, max-age=30, s-maxage=60, stale-while-revalidate=60';
+/**
+ * Browsers 30 s, shared caches 60 s, either may serve 60 s more while revalidating — each cut to
+ * what is left of the shop-local day, so a page is never served after the day it was priced on.
+ */
+export function clientCacheControl(secondsLeftInDay = Number.POSITIVE_INFINITY): string {
+  const left = Math.max(0, secondsLeftInDay);
+  const shared = Math.min(60, left);
+  return `public, max-age=${Math.min(30, left)}, s-maxage=${shared}, stale-while-revalidate=${Math.min(60, left - shared)}`;
+}
 /** How long a page stays in the Worker's cache for one catalog version. */
 export const STORED_TTL_SECONDS = 300;
 
@@ -40,12 +59,57 @@ export interface StorefrontProduct {
   gross_weight_mg: number;
   net_weight_mg: number;
   stone_weight_mg: number;
-  price: number;
+  price: number | null;
+  price_from: number | null;
   in_stock: boolean;
 }
 
-/** Public fields only: no stock count, making charge, shop id, active flag or timestamps. */
-export const toStorefrontProduct = (p: typeof products.$inferSelect): StorefrontProduct => ({
+type ProductRow = typeof products.$inferSelect;
+type PieceRow = typeof pieces.$inferSelect;
+
+/** An active shop as one request sees it: the memoised row and the shop-local date of this request. */
+export type ShopToday = StorefrontShop & { today: string };
+
+/** What a page is priced with: the shop, its day and the sell rates in force on that day. */
+interface PricedDay {
+  shop: ShopToday;
+  rates: RateCandidate[];
+}
+
+/**
+ * Today's price of one unit (of the product, or of one of its pieces) with GST, as the quote would
+ * total it; null when a weight-priced unit has no sell rate on the day, or is beyond what a sale may
+ * total (the engine's refusal), since a page shows every product it can.
+ */
+function unitPriceToday({ shop, rates }: PricedDay, product: ProductRow, piece?: PieceRow): number | null {
+  let unpriced = false;
+  const item = saleItemOf(shop, { product, piece, quantity: 1 }, (metal, purity): RateOnDay => {
+    const rate = rateOnDay(rates, { metal, purity, kind: 'sell', day: shop.today });
+    if (rate) return rate;
+    // A stand-in the engine prices but nobody is shown: the unit has no price today.
+    unpriced = true;
+    return { rate_per_gram: 0, rate_date: shop.today, rate_source: 'exact' };
+  });
+  if (unpriced) return null;
+  const priced = quote({ shop: taxSettingsOf(shop), items: [item], discount: 0, exchange: [] });
+  return priced.ok ? priced.value.total : null;
+}
+
+/** The lowest of the in-stock pieces' prices; null without any priced piece in stock. */
+function cheapestPiece(day: PricedDay, product: ProductRow, inStock: readonly PieceRow[]): number | null {
+  let least: number | null = null;
+  for (const piece of inStock) {
+    const price = unitPriceToday(day, product, piece);
+    if (price !== null && (least === null || price < least)) least = price;
+  }
+  return least;
+}
+
+/**
+ * Public fields only: no stock count, making charge, shop id, active flag or timestamps. A product
+ * that has pieces (any in stock, here) also shows `price_from`, the cheapest of them.
+ */
+const toStorefrontProduct = (day: PricedDay, p: ProductRow, inStock: readonly PieceRow[] = []): StorefrontProduct => ({
   id: p.id,
   sku: p.sku,
   name: p.name,
@@ -56,22 +120,55 @@ export const toStorefrontProduct = (p: typeof products.$inferSelect): Storefront
   gross_weight_mg: p.grossWeightMg,
   net_weight_mg: p.netWeightMg,
   stone_weight_mg: p.stoneWeightMg,
-  price: p.basePrice,
+  price: unitPriceToday(day, p),
+  price_from: cheapestPiece(day, p, inStock),
   in_stock: p.stock > 0,
 });
 
-/** An active shop by slug; unknown and suspended shops are both simply not there. */
-export async function storefrontShop(c: C, slug: string): Promise<StorefrontShop> {
+/** The shop's sell rates in force on its day, as the rate-on-a-day rule reads them. */
+const sellRatesQuery = (db: Db, shop: ShopToday) => latestRatesQuery(db, shop.id, { asOf: shop.today });
+
+/** In-stock pieces of the products `which` picks: those a piece-sold product's `price_from` is the cheapest of. */
+const inStockPiecesQuery = (db: Db, shopId: string, which: SQL) =>
+  db
+    .select()
+    .from(pieces)
+    .where(inShop(pieces, shopId, which, eq(pieces.status, 'in_stock')));
+
+function byProduct(rows: readonly PieceRow[]) {
+  const map = new Map<string, PieceRow[]>();
+  for (const r of rows) {
+    const held = map.get(r.productId);
+    if (held) held.push(r);
+    else map.set(r.productId, [r]);
+  }
+  return map;
+}
+
+/** An active shop by slug, on its day; unknown and suspended shops are both simply not there. */
+export async function storefrontShop(c: C, slug: string): Promise<ShopToday> {
   const key = slug.toLowerCase();
   const shop = await storefrontShops.get(key, async () => {
     const [row] = await dbOf(c)
-      .select({ id: shops.id, status: shops.status, catalogVersion: shops.catalogVersion })
+      .select({
+        status: shops.status,
+        id: shops.id,
+        catalogVersion: shops.catalogVersion,
+        timezone: shops.timezone,
+        gstin: shops.gstin,
+        gstScheme: shops.gstScheme,
+        stateCode: shops.stateCode,
+        gstRateBp: shops.gstRateBp,
+        roundOff: shops.roundOff,
+      })
       .from(shops)
       .where(eq(shops.slug, key));
-    return row?.status === 'active' ? { id: row.id, catalogVersion: row.catalogVersion } : null;
+    if (row?.status !== 'active') return null;
+    const { status: _, ...shop } = row;
+    return shop;
   });
   if (!shop) throw notFound('Shop');
-  return shop;
+  return { ...shop, today: shopDate(new Date(), shop.timezone) };
 }
 
 export interface StorefrontListOptions extends Omit<ProductFilter, 'include_inactive'> {
@@ -80,30 +177,69 @@ export interface StorefrontListOptions extends Omit<ProductFilter, 'include_inac
   limit: number;
 }
 
-export async function storefrontList(c: C, shop: StorefrontShop, o: StorefrontListOptions) {
-  const { rows, total } = await listProductRows(dbOf(c), shop.id, { ...o, include_inactive: false });
+/**
+ * One page: the products, their total, the day's rates and the page's in-stock pieces in one batch
+ * (the pieces picked by the page query itself, as a subquery, so they need no second round trip).
+ */
+export async function storefrontList(c: C, shop: ShopToday, o: StorefrontListOptions) {
+  const db = dbOf(c);
+  const [pageQuery, countQuery] = productListQueries(db, shop.id, { ...o, include_inactive: false });
+  const page = pageQuery.as('page');
+  const [rows, [total], rates, inStock] = await db.batch([
+    pageQuery,
+    countQuery,
+    sellRatesQuery(db, shop),
+    inStockPiecesQuery(db, shop.id, inArray(pieces.productId, db.select({ id: page.id }).from(page))),
+  ]);
+  const day = { shop, rates: rates.map(toRateCandidate) };
+  const piecesOf = byProduct(inStock);
+  const n = total?.n ?? 0;
   return {
     success: true as const,
-    data: rows.map(toStorefrontProduct),
-    meta: { page: o.page, limit: o.limit, total, total_pages: Math.ceil(total / o.limit) },
+    data: rows.map((r) => toStorefrontProduct(day, r, piecesOf.get(r.id))),
+    meta: { page: o.page, limit: o.limit, total: n, total_pages: Math.ceil(n / o.limit) },
   };
 }
 
-export async function storefrontProduct(c: C, shop: StorefrontShop, id: string) {
-  const [row] = await dbOf(c)
-    .select()
-    .from(products)
-    .where(inShop(products, shop.id, eq(products.id, id), eq(products.active, true)));
+/** The product, the day's rates and its in-stock pieces: one batch. */
+export async function storefrontProduct(c: C, shop: ShopToday, id: string) {
+  const db = dbOf(c);
+  const [[row], rates, inStock] = await db.batch([
+    db
+      .select()
+      .from(products)
+      .where(inShop(products, shop.id, eq(products.id, id), eq(products.active, true))),
+    sellRatesQuery(db, shop),
+    inStockPiecesQuery(db, shop.id, eq(pieces.productId, id)),
+  ]);
   if (!row) throw notFound('Product');
-  return { success: true as const, data: toStorefrontProduct(row) };
+  return {
+    success: true as const,
+    data: toStorefrontProduct({ shop, rates: rates.map(toRateCandidate) }, row, inStock),
+  };
+}
+
+/** The sell rate of each metal and purity the shop has priced, in force on its day. */
+export async function storefrontRates(c: C, shop: ShopToday) {
+  const rows = await sellRatesQuery(dbOf(c), shop);
+  return {
+    success: true as const,
+    data: rows.map((r) => ({
+      metal: r.metal,
+      purity: r.purity,
+      rate_per_gram: r.ratePerGram,
+      effective_date: r.effectiveDate,
+    })),
+  };
 }
 
 /**
- * The cache key: the shop's id and catalog version, the resource, and the validated query with
- * defaults filled in and keys sorted, so `?limit=20&page=1` and `?page=1` share one entry.
+ * The cache key: the shop's id and catalog version, its date (what a price depends on beside the
+ * version: the rate in force), the resource, and the validated query with defaults filled in and
+ * keys sorted, so `?limit=20&page=1` and `?page=1` share one entry.
  */
-export function cacheKey(c: C, shop: StorefrontShop, resource: string, query: Record<string, unknown> = {}) {
-  const url = new URL(`/__storefront/${shop.id}/v${shop.catalogVersion}/${resource}`, c.req.url);
+export function cacheKey(c: C, shop: ShopToday, resource: string, query: Record<string, unknown> = {}) {
+  const url = new URL(`/__storefront/${shop.id}/v${shop.catalogVersion}/${shop.today}/${resource}`, c.req.url);
   for (const k of Object.keys(query).sort()) {
     const v = query[k];
     if (v !== undefined) url.searchParams.set(k, String(v));
@@ -134,7 +270,12 @@ function warn(c: C, msg: string, err: unknown) {
  * waitUntil) and answers. A failing cache is skipped, never an error. The response goes back
  * through the app's middleware, so request id, security headers and CORS apply to hits too.
  */
-export async function cachedJson(c: C, key: string, produce: () => Promise<unknown>): Promise<Response> {
+export async function cachedJson(
+  c: C,
+  shop: ShopToday,
+  key: string,
+  produce: () => Promise<unknown>,
+): Promise<Response> {
   const cache = caches.default;
   const keyRequest = new Request(key);
   const hit = await cache.match(keyRequest).catch((err) => {
@@ -166,7 +307,8 @@ export async function cachedJson(c: C, key: string, produce: () => Promise<unkno
   }
 
   c.header('ETag', etag);
-  c.header('Cache-Control', CLIENT_CACHE_CONTROL);
+  const midnight = Date.parse(startOfShopDate(addDays(shop.today, 1), shop.timezone));
+  c.header('Cache-Control', clientCacheControl(Math.floor((midnight - Date.now()) / 1000)));
   if (etagMatches(c.req.header('If-None-Match'), etag)) {
     if (body instanceof ReadableStream) await body.cancel();
     return c.body(null, 304);

@@ -1,11 +1,17 @@
 // The storefront's per-isolate memo of shops, apart from service.ts so the writes that must forget
 // a shop (bumpCatalogVersion in products) can reach it without importing the storefront.
+import type { shops } from '../../db/schema';
 import { IsolateMemo } from '../../lib/isolate-memo';
 
-export interface StorefrontShop {
-  id: string;
-  catalogVersion: number;
-}
+/**
+ * What a storefront page depends on besides its products and rates: one read of the shop's row. Its
+ * prices are taxed and rounded by these settings on the day of `timezone`; a change to any of them
+ * bumps catalogVersion, so a memo never pairs a version with settings it did not have.
+ */
+export type StorefrontShop = Pick<
+  typeof shops.$inferSelect,
+  'id' | 'catalogVersion' | 'timezone' | 'gstin' | 'gstScheme' | 'stateCode' | 'gstRateBp' | 'roundOff'
+>;
 
 /**
  * How long an isolate serves a shop's id, status and catalog version without reading D1: a

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:test';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { SHOP_MEMO_MS, storefrontShops } from '../../../src/shop/storefront/shop-memo';
 import { newShop, randomIp, type Session } from '../fixtures';
-import { call, type Json } from '../helpers';
+import { call, callJson, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
 import { sell } from './sales-fixtures';
 
@@ -18,6 +18,7 @@ const PUBLIC_FIELDS = [
   'net_weight_mg',
   'stone_weight_mg',
   'price',
+  'price_from',
   'in_stock',
 ].sort();
 
@@ -41,7 +42,8 @@ describe('storefront', () => {
     expect(body.meta).toEqual({ page: 1, limit: 20, total: 2, total_pages: 1 });
     expect(body.data.map((p: Json) => p.id)).toEqual([shown.id, soldOut.id]);
     for (const p of body.data) expect(Object.keys(p).sort()).toEqual(PUBLIC_FIELDS);
-    expect(body.data[0]).toMatchObject({ price: shown.base_price, in_stock: true });
+    // An unregistered shop (no GSTIN yet) charges no GST: a fixed product's price is its base_price.
+    expect(body.data[0]).toMatchObject({ price: shown.base_price, price_from: null, in_stock: true });
     expect(body.data[1].in_stock).toBe(false);
     const text = JSON.stringify(body);
     for (const internal of ['"stock"', 'shop_id', 'making_charge_bp', 'base_price', 'active', 'created_at']) {
@@ -222,8 +224,244 @@ describe('storefront: reference', () => {
     expect(op.security).toBeUndefined();
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '304', '404']));
     expect(op.responses['200'].headers.ETag).toBeDefined();
+    const rates = doc.paths['/api/v1/storefront/{shop_slug}/rates'].get;
+    expect(rates.security).toBeUndefined();
+    expect(Object.keys(rates.responses)).toEqual(expect.arrayContaining(['200', '304', '404']));
+    const product = doc.components.schemas.StorefrontProduct;
+    expect(product.properties.price.description).toMatch(/null/);
+    expect(product.properties.price_from).toBeDefined();
     for (const path of ['/api/v1/products/{id}', '/api/v1/rates/latest', '/api/v1/audit']) {
       expect(doc.paths[path]).toBeDefined();
     }
+  });
+});
+
+/** A published GSTIN (python-stdnum's example) of Maharashtra, state 27. */
+const GSTIN_27 = '27AAPFU0939F1ZV';
+
+async function ok(path: string, method: string, s: Session, json: Json, status = 200) {
+  const { res, body } = await callJson(path, { method, token: s.access, json });
+  expect(res.status, JSON.stringify(body)).toBe(status);
+  return body.data as Json;
+}
+
+/** A GST-registered shop in Maharashtra (regular scheme, 3%, rounding on: the defaults). */
+async function registeredShop() {
+  const owner = await newShop();
+  await ok('/api/v1/shop', 'PATCH', owner, { gstin: GSTIN_27, state_code: '27' });
+  return owner;
+}
+
+const addRate = (s: Session, json: Json) =>
+  ok('/api/v1/rates', 'POST', s, { metal: 'gold', purity: 916, effective_date: '2026-01-01', ...json }, 201);
+
+/** A 22K chain priced by weight: wastage, making per gram, a stone and hallmarking (10.0 g net). */
+const chain = (over: Json = {}): Json => ({
+  category: 'chain',
+  gross_weight_mg: 10_400,
+  net_weight_mg: 10_000,
+  stone_weight_mg: 400,
+  pricing_mode: 'weight',
+  wastage_bp: 800,
+  making_charge_type: 'per_gram',
+  making_charge_paise: 45_003,
+  stones: [{ kind: 'ruby', count: 1, weight_mg: 400, value_paise: 120_017 }],
+  other_charge_paise: 4_500,
+  ...over,
+});
+
+/** What POST /pricing/quote totals for one unit of a product, signed in. */
+const quoteOf = async (s: Session, line: Json) =>
+  (await ok('/api/v1/pricing/quote', 'POST', s, { items: [line] })).total as number;
+const quoteTotal = (s: Session, productId: string) => quoteOf(s, { product_id: productId, quantity: 1 });
+
+const shown = async (s: Session, productId: string) => {
+  const res = await visit(`${list(s)}/${productId}`);
+  expect(res.status).toBe(200);
+  return { cache: res.headers.get('X-Cache'), ...((await res.json()) as Json).data } as Json;
+};
+
+describe('storefront prices', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a product’s price is the quote’s total for one unit, GST and round-off included, in list and detail', async () => {
+    const owner = await registeredShop();
+    await addRate(owner, { rate_per_gram: 712_345 });
+    const weight = await addProduct(owner, chain());
+    const fixed = await addProduct(owner, { base_price: 1_234_567 });
+    const gold750 = await addProduct(owner, chain({ purity: 750 }));
+    const page = ((await (await visit(list(owner))).json()) as Json).data as Json[];
+    for (const p of [weight, fixed, gold750]) {
+      const total = await quoteTotal(owner, p.id);
+      expect((await shown(owner, p.id)).price).toBe(total);
+      expect(page.find((x) => x.id === p.id)?.price).toBe(total);
+    }
+    // The quote's numbers, worked by hand once: metal round(10,000 × 712,345 / 1000) = 7,123,450;
+    // wastage 569,876; making 450,030; stones 120,017; other 4,500 → 8,267,873; CGST = SGST =
+    // round(8,267,873 × 150 / 10000) = 124,018 → 8,515,909, rounded to the rupee: 8,515,900.
+    expect((await shown(owner, weight.id)).price).toBe(8_515_900);
+    // 1,234,567 + 2 × 18,519 = 1,271,605 → 1,271,600.
+    expect((await shown(owner, fixed.id)).price).toBe(1_271_600);
+  });
+
+  it('an unregistered shop shows the price without tax or round-off; registering reprices at once', async () => {
+    const owner = await newShop();
+    await addRate(owner, { rate_per_gram: 712_345 });
+    const p = await addProduct(owner, chain());
+    const untaxed = await shown(owner, p.id);
+    expect(untaxed.price).toBe(8_267_873);
+    expect(untaxed.price).toBe(await quoteTotal(owner, p.id));
+    expect((await shown(owner, p.id)).cache).toBe('HIT');
+    // A profile change that no price depends on keeps the cached pages.
+    await ok('/api/v1/shop', 'PATCH', owner, { legal_name: 'Demo Jewellers LLP' });
+    expect((await shown(owner, p.id)).cache).toBe('HIT');
+
+    await ok('/api/v1/shop', 'PATCH', owner, { gstin: GSTIN_27, state_code: '27' });
+    const taxed = await shown(owner, p.id);
+    expect(taxed).toMatchObject({ cache: 'MISS', price: 8_515_900 });
+    // Under composition no GST either, but a shop with a GSTIN rounds its totals as the quote does.
+    await ok('/api/v1/shop', 'PATCH', owner, { gst_scheme: 'composition' });
+    expect((await shown(owner, p.id)).price).toBe(8_267_900);
+    expect(await quoteTotal(owner, p.id)).toBe(8_267_900);
+  });
+
+  it('recording or correcting a rate changes the price at once: no cached page keeps the old rate', async () => {
+    const owner = await registeredShop();
+    const first = await addRate(owner, { rate_per_gram: 700_000, effective_date: '2026-01-01' });
+    const p = await addProduct(owner, chain());
+    const before = await shown(owner, p.id);
+    expect(before.price).toBe(await quoteTotal(owner, p.id));
+    expect((await shown(owner, p.id)).cache).toBe('HIT');
+
+    await addRate(owner, { rate_per_gram: 710_000, effective_date: '2026-02-01' });
+    const recorded = await shown(owner, p.id);
+    expect(recorded.cache).toBe('MISS');
+    expect(recorded.price).toBeGreaterThan(before.price);
+    expect(recorded.price).toBe(await quoteTotal(owner, p.id));
+
+    // A correction of the rate in force, and the list page too.
+    await ok(`/api/v1/rates/${first.id}`, 'PATCH', owner, { effective_date: '2026-03-01', rate_per_gram: 720_000 });
+    const corrected = await shown(owner, p.id);
+    expect(corrected.price).toBeGreaterThan(recorded.price);
+    expect(corrected.price).toBe(await quoteTotal(owner, p.id));
+    const page = ((await (await visit(list(owner))).json()) as Json).data as Json[];
+    expect(page[0]!.price).toBe(corrected.price);
+    // A refused correction (onto a taken date) writes nothing: the cached page stays.
+    const taken = await callJson(`/api/v1/rates/${first.id}`, {
+      method: 'PATCH',
+      token: owner.access,
+      json: { effective_date: '2026-02-01' },
+    });
+    expect(taken.res.status).toBe(409);
+    expect((await shown(owner, p.id)).cache).toBe('HIT');
+  });
+
+  it('the price moves at the shop’s midnight, not UTC’s, and no client cache keeps it past that', async () => {
+    // 18:29:30 UTC on 30 November is 23:59:30 in India: 30 s of the shop's day are left.
+    vi.useFakeTimers({ now: new Date('2026-11-30T18:29:30Z'), toFake: ['Date'] });
+    const owner = await registeredShop();
+    await addRate(owner, { rate_per_gram: 700_000, effective_date: '2026-11-30' });
+    await addRate(owner, { rate_per_gram: 710_000, effective_date: '2026-12-01' });
+    const p = await addProduct(owner, chain());
+    const today = await visit(`${list(owner)}/${p.id}`);
+    expect(today.headers.get('Cache-Control')).toBe('public, max-age=30, s-maxage=30, stale-while-revalidate=0');
+    const todayPrice = ((await today.json()) as Json).data.price as number;
+    expect(todayPrice).toBe(await quoteTotal(owner, p.id));
+    expect((await shown(owner, p.id)).cache).toBe('HIT');
+
+    // 00:00:30 in India, still 30 November in UTC; no write in between.
+    vi.setSystemTime(new Date('2026-11-30T18:30:30Z'));
+    const tomorrow = await shown(owner, p.id);
+    expect(tomorrow.cache).toBe('MISS');
+    expect(tomorrow.price).toBeGreaterThan(todayPrice);
+    expect(tomorrow.price).toBe(await quoteTotal(owner, p.id));
+    const rates = ((await (await visit(`/api/v1/storefront/${owner.shop.slug}/rates`)).json()) as Json).data;
+    expect(rates).toEqual([{ metal: 'gold', purity: 916, rate_per_gram: 710_000, effective_date: '2026-12-01' }]);
+  });
+
+  it('a weight-priced product without a rate shows no price, and the page still answers', async () => {
+    const owner = await registeredShop();
+    const p = await addProduct(owner, chain());
+    const fixed = await addProduct(owner, { base_price: 100_000 });
+    // A rate effective later is not today's.
+    await addRate(owner, { effective_date: '2999-01-01', rate_per_gram: 700_000 });
+    const res = await visit(list(owner));
+    expect(res.status).toBe(200);
+    const page = ((await res.json()) as Json).data as Json[];
+    expect(page.find((x) => x.id === p.id)).toMatchObject({ price: null, price_from: null });
+    expect(page.find((x) => x.id === fixed.id)?.price).toBe(103_000);
+    // The quote refuses to price it: the storefront shows nothing rather than a price it cannot sell at.
+    const { res: quoted } = await callJson('/api/v1/pricing/quote', {
+      method: 'POST',
+      token: owner.access,
+      json: { items: [{ product_id: p.id, quantity: 1 }] },
+    });
+    expect(quoted.status).toBe(422);
+  });
+
+  it('a product sold by piece shows price_from: its cheapest in-stock piece, priced with the piece’s own weights, purity and stones', async () => {
+    const owner = await registeredShop();
+    await addRate(owner, { rate_per_gram: 712_345 });
+    await addRate(owner, { purity: 750, rate_per_gram: 583_000 });
+    const p = await addProduct(owner, chain());
+    const piece = (json: Json) => ok('/api/v1/pieces', 'POST', owner, { product_id: p.id, ...json }, 201);
+    const heavy = { gross_weight_mg: 12_000, net_weight_mg: 12_000, stone_weight_mg: 0, stones: [] };
+    // The cheapest of all, but sold: not on offer.
+    const sold = await piece({ gross_weight_mg: 2_000, net_weight_mg: 2_000, stone_weight_mg: 0 });
+    await env.DB.prepare("UPDATE pieces SET status = 'sold' WHERE id = ?").bind(sold.id).run();
+    await piece(heavy);
+    const cheapest = {
+      purity: 750,
+      gross_weight_mg: 9_300,
+      net_weight_mg: 9_000,
+      stone_weight_mg: 300,
+      stones: [{ kind: 'emerald', count: 2, weight_mg: 150, value_paise: 80_011 }],
+    };
+    const cheapestPiece = await piece(cheapest);
+
+    // `price` is one unit of the product's own weights, as a product without pieces (its twin) quotes;
+    // `price_from` is what a sale of the cheapest piece would total.
+    const twin = await addProduct(owner, chain());
+    const shownProduct = await shown(owner, p.id);
+    expect(shownProduct.price).toBe(await quoteTotal(owner, twin.id));
+    expect(shownProduct.price_from).toBe(await quoteOf(owner, { piece_id: cheapestPiece.id }));
+    expect(shownProduct.price_from).toBeLessThan(shownProduct.price);
+    const page = ((await (await visit(list(owner))).json()) as Json).data as Json[];
+    expect(page.find((x) => x.id === p.id)?.price_from).toBe(shownProduct.price_from);
+    expect(page.find((x) => x.id === twin.id)?.price_from).toBeNull();
+  });
+});
+
+describe('storefront rates', () => {
+  it('shows today’s sell rates per metal and purity, public and cached, fresh after a rate is recorded', async () => {
+    const owner = await newShop();
+    const rates = `/api/v1/storefront/${owner.shop.slug}/rates`;
+    expect(((await (await visit(rates)).json()) as Json).data).toEqual([]);
+    await addRate(owner, { rate_per_gram: 700_000, effective_date: '2026-01-01' });
+    await addRate(owner, { rate_per_gram: 705_000, effective_date: '2026-02-01' });
+    await addRate(owner, { rate_per_gram: 650_000, effective_date: '2026-02-01', kind: 'buy' });
+    await addRate(owner, { rate_per_gram: 999_999, effective_date: '2999-01-01' });
+    await addRate(owner, { metal: 'silver', purity: 999, rate_per_gram: 9_500 });
+    await addRate(owner, { purity: 999, rate_per_gram: 770_000 });
+
+    const first = await visit(rates);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('Cache-Control')).toMatch(/^public, .*s-maxage=\d+/);
+    expect(((await first.json()) as Json).data).toEqual([
+      { metal: 'gold', purity: 999, rate_per_gram: 770_000, effective_date: '2026-01-01' },
+      { metal: 'gold', purity: 916, rate_per_gram: 705_000, effective_date: '2026-02-01' },
+      { metal: 'silver', purity: 999, rate_per_gram: 9_500, effective_date: '2026-01-01' },
+    ]);
+    const again = await visit(rates, { 'If-None-Match': first.headers.get('ETag')! });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('X-Cache')).toBe('HIT');
+
+    await addRate(owner, { rate_per_gram: 706_000, effective_date: '2026-03-01' });
+    const fresh = await visit(rates);
+    expect(fresh.headers.get('X-Cache')).toBe('MISS');
+    expect(((await fresh.json()) as Json).data[1]).toMatchObject({ purity: 916, rate_per_gram: 706_000 });
+    expect((await visit('/api/v1/storefront/no-such-shop-here/rates')).status).toBe(404);
   });
 });
