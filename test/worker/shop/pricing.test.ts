@@ -4,9 +4,9 @@ import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import readme from '../../../README.md?raw';
 import { countRoundTrips, format } from '../../support/round-trips';
-import { newShop, newStaff, type Session } from '../fixtures';
+import { newShop, newStaff } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
-import { addRate, GSTIN_27, patchShop, quote, quoted, registeredShop } from './billing-fixtures';
+import { addRate, patchShop, quote, quoted, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
 import { addCustomer, setCashierDiscountLimit } from './sales-fixtures';
 
