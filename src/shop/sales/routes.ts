@@ -3,6 +3,7 @@ import { signedIn } from '../../auth/guard';
 import { PAYMENT_METHODS, SALE_STATUSES } from '../../db/schema';
 import { ApiError } from '../../http/errors';
 import { cleanText, DATE, idParam, instant, money, startOf } from '../../http/fields';
+import { idempotentRequest } from '../../http/idempotency';
 import {
   createRouter,
   dataOf,
@@ -15,7 +16,6 @@ import {
   pageOf,
   z,
 } from '../../http/openapi';
-import { idempotentRequest } from './idempotency';
 import { createSale, getSale, listSales, type Sale, voidSale } from './service';
 
 const tags = ['Sales'];

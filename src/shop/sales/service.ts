@@ -24,13 +24,13 @@ import { isConstraintViolation } from '../../db/errors';
 import { auditLog, customers, khataEntries, products, saleItems, sales, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
+import { type IdempotentRequest, outcomeOfConflict, previousOutcome, recordQueries } from '../../http/idempotency';
 import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import { liveCustomer } from '../customers/service';
 import { ledgerQueries, ledgerRefusal } from '../khata/service';
 import { bumpCatalogVersion } from '../products/service';
-import { type IdempotentRequest, outcomeOfConflict, previousOutcome, recordQueries } from './idempotency';
 
 type C = Context<AppEnv>;
 type SaleRow = typeof sales.$inferSelect;
