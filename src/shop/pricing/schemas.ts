@@ -46,6 +46,8 @@ export const OldGoldLineBody = z
     if (issue) ctx.addIssue({ code: 'custom', path: ['purity'], message: issue });
   });
 
+export type OldGoldLineInput = z.infer<typeof OldGoldLineBody>;
+
 export const QuoteBody = z
   .strictObject({
     customer_id: id.optional(),
@@ -94,7 +96,8 @@ const QuoteLineSchema = z.object({
   line_total: int,
 });
 
-const ExchangeLineSchema = z.object({
+/** Old gold as priced: an exchange line of a quote or sale, a line of a purchase voucher. */
+export const ExchangeLineSchema = z.object({
   metal: z.string(),
   purity: int,
   gross_weight_mg: int,

@@ -8,7 +8,7 @@ import { authOf } from '../../auth/caller';
 import { hasRole } from '../../auth/guard';
 import { dbOf } from '../../db/client';
 import { inList } from '../../db/conditions';
-import { customers, type Metal, products, shops } from '../../db/schema';
+import { customers, type Metal, products, type Role, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, ERROR_STATUS, type ErrorCode, type ErrorDetail, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
@@ -20,7 +20,7 @@ import { shopDate } from '../../pricing/shop-day';
 import { liveCustomer } from '../customers/service';
 import { defaultHsnCode } from '../products/schemas';
 import { latestRatesQuery } from '../rates/service';
-import type { QuoteBodyInput } from './schemas';
+import type { OldGoldLineInput, QuoteBodyInput } from './schemas';
 
 type C = Context<AppEnv>;
 
@@ -37,6 +37,51 @@ export function apiErrorOf(r: Refusal): ApiError {
 const needsManager = (what: string, path: string) =>
   new ApiError(403, 'FORBIDDEN', `${what} needs the manager role or higher`, [{ path, message: what }]);
 
+/** A cashier may not give an old gold rate (`path`: the list, `exchange` or `lines`). */
+export function refuseGivenRate(role: Role, lines: readonly OldGoldLineInput[], path: string) {
+  const given = lines.findIndex((l) => l.rate_per_gram !== undefined);
+  if (given >= 0 && !hasRole(role, 'manager'))
+    throw needsManager('Giving an old gold rate', `${path}.${given}.rate_per_gram`);
+}
+
+type RateRow = Awaited<ReturnType<typeof latestRatesQuery>>[number];
+
+/**
+ * The rates read for the shop's `day` (latestRatesQuery), as the lines ask for them: `rateFor` gives
+ * a line its rate on the day, or notes the line and hands back a stand-in that is never priced;
+ * `assertAll` then names every such line in one 422 RATE_UNAVAILABLE.
+ */
+export function ratesOnDay(rows: readonly RateRow[], day: string) {
+  const known = rows.map((r) => ({ ...r, rate_per_gram: r.ratePerGram, effective_date: r.effectiveDate }));
+  const missing: ErrorDetail[] = [];
+  return {
+    rateFor(metal: Metal, purity: number, kind: RateKind, path: string): RateOnDay {
+      const rate = rateOnDay(known, { metal, purity, kind, day });
+      if (rate) return rate;
+      missing.push({ path, message: `no ${kind} rate for ${metal} on or before ${day}` });
+      return { rate_per_gram: 0, rate_date: day, rate_source: 'exact' };
+    },
+    assertAll() {
+      if (missing.length) {
+        throw new ApiError(422, 'RATE_UNAVAILABLE', 'No rate is recorded to price this on the shop’s day', missing);
+      }
+    },
+  };
+}
+
+/** An old gold line as the engine prices it: at its given rate, else the day's buy rate for its metal and purity. */
+export const oldGoldItem = (l: OldGoldLineInput, rates: ReturnType<typeof ratesOnDay>, path: string): OldGoldItem => ({
+  metal: l.metal,
+  purity: l.purity,
+  gross_weight_mg: l.gross_weight_mg,
+  less_weight_mg: l.less_weight_mg,
+  deduction_bp: l.deduction_bp,
+  rate:
+    l.rate_per_gram !== undefined
+      ? { rate_per_gram: l.rate_per_gram, rate_date: null, rate_source: 'given' }
+      : rates.rateFor(l.metal, l.purity, 'buy', path),
+});
+
 /** What a quote is: the engine's, with a shop that has not named its state shown as no place. */
 export type QuoteView = Omit<Quote, 'place_of_supply'> & { place_of_supply: string | null };
 
@@ -46,9 +91,8 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
   if (!manager) {
     const overridden = body.items.findIndex((i) => i.unit_price !== undefined);
     if (overridden >= 0) throw needsManager('Overriding a unit price', `items.${overridden}.unit_price`);
-    const given = body.exchange.findIndex((l) => l.rate_per_gram !== undefined);
-    if (given >= 0) throw needsManager('Giving an old gold rate', `exchange.${given}.rate_per_gram`);
   }
+  refuseGivenRate(role, body.exchange, 'exchange');
 
   const db = dbOf(c);
   const [[shop], found, [customer]] = await db.batch([
@@ -101,16 +145,7 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
         asOf: day,
       })
     : [];
-  const known = candidates.map((r) => ({ ...r, rate_per_gram: r.ratePerGram, effective_date: r.effectiveDate }));
-  // Every line without a rate is named in one 422; until it is thrown, such a line holds a stand-in
-  // rate that is never priced.
-  const missing: ErrorDetail[] = [];
-  const rateFor = (metal: Metal, purity: number, kind: RateKind, path: string): RateOnDay => {
-    const rate = rateOnDay(known, { metal, purity, kind, day });
-    if (rate) return rate;
-    missing.push({ path, message: `no ${kind} rate for ${metal} on or before ${day}` });
-    return { rate_per_gram: 0, rate_date: day, rate_source: 'exact' };
-  };
+  const rates = ratesOnDay(candidates, day);
 
   const items = lines.map(({ item, product: p }, index): SaleItem => {
     const facts = {
@@ -132,7 +167,7 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
     return {
       ...facts,
       pricing_mode: 'weight',
-      rate: rateFor(p.metal, p.purity, 'sell', `items.${index}.product_id`),
+      rate: rates.rateFor(p.metal, p.purity, 'sell', `items.${index}.product_id`),
       wastage_bp: p.wastageBp,
       making_charge_type: p.makingChargeType,
       making_charge_bp: p.makingChargeBp,
@@ -141,22 +176,8 @@ export async function quoteSale(c: C, body: QuoteBodyInput): Promise<QuoteView> 
       other_charge_paise: p.otherChargePaise,
     };
   });
-  const exchange = body.exchange.map(
-    (l, index): OldGoldItem => ({
-      metal: l.metal,
-      purity: l.purity,
-      gross_weight_mg: l.gross_weight_mg,
-      less_weight_mg: l.less_weight_mg,
-      deduction_bp: l.deduction_bp,
-      rate:
-        l.rate_per_gram !== undefined
-          ? { rate_per_gram: l.rate_per_gram, rate_date: null, rate_source: 'given' }
-          : rateFor(l.metal, l.purity, 'buy', `exchange.${index}`),
-    }),
-  );
-  if (missing.length) {
-    throw new ApiError(422, 'RATE_UNAVAILABLE', 'No rate is recorded to price this on the shop’s day', missing);
-  }
+  const exchange = body.exchange.map((l, index) => oldGoldItem(l, rates, `exchange.${index}`));
+  rates.assertAll();
 
   const result = quote({
     shop: {
