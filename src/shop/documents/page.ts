@@ -78,7 +78,7 @@ ${body}
 </html>`;
 
 /** Lines of text (empty ones left out), each escaped, as paragraphs. */
-export const lines = (...texts: (string | null | undefined)[]): string =>
+export const paragraphs = (...texts: (string | null | undefined)[]): string =>
   texts
     .filter((t): t is string => Boolean(t))
     .map((t) => `<p>${escapeHtml(t)}</p>`)
@@ -92,7 +92,7 @@ export const headerBlock = (shop: SellerSnapshot, doc: { title: string; number: 
   `<header>
 <div>
 <h1>${escapeHtml(shop.legal_name)}</h1>
-${lines(shop.address, shop.gstin ? `GSTIN ${shop.gstin}` : null, shop.state_code ? `State code ${shop.state_code}` : null)}
+${paragraphs(shop.address, shop.gstin ? `GSTIN ${shop.gstin}` : null, shop.state_code ? `State code ${shop.state_code}` : null)}
 </div>
 <div class="meta">
 <h2>${escapeHtml(doc.title)}</h2>

@@ -1,6 +1,6 @@
 // The purchase voucher as a printable A4 page: what the shop bought, from whom, at what rate and
 // how it paid, signed by both. Everything shown is the voucher as recorded (its snapshots).
-import { documentPage, escapeHtml, grams, headerBlock, lines, percent, rupees } from '../documents/page';
+import { documentPage, escapeHtml, grams, headerBlock, paragraphs, percent, rupees } from '../documents/page';
 import type { Purchase } from './schemas';
 
 const METHOD: Record<Purchase['payments'][number]['method'], string> = {
@@ -37,11 +37,11 @@ export function voucherPage(p: Purchase): string {
 <div class="parties">
 <section>
 <h3>Bought from</h3>
-${lines(s.name, s.address, s.phone ? `Phone ${s.phone}` : null, s.pan ? `PAN ${s.pan}` : null, s.form60_ref ? `Form 60 ${s.form60_ref}` : null, s.gstin ? `GSTIN ${s.gstin}` : null)}
+${paragraphs(s.name, s.address, s.phone ? `Phone ${s.phone}` : null, s.pan ? `PAN ${s.pan}` : null, s.form60_ref ? `Form 60 ${s.form60_ref}` : null, s.gstin ? `GSTIN ${s.gstin}` : null)}
 </section>
 <section>
 <h3>Bought by</h3>
-${lines(p.buyer.legal_name, p.buyer.gstin ? `GSTIN ${p.buyer.gstin}` : 'Not GST-registered')}
+${paragraphs(p.buyer.legal_name, p.buyer.gstin ? `GSTIN ${p.buyer.gstin}` : 'Not GST-registered')}
 </section>
 </div>
 <table>
