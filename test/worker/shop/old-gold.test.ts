@@ -5,6 +5,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_CSP } from '../../../src/http/security-headers';
 import { shopDay } from '../../../src/pricing/shop-day';
+import { countRoundTrips, format } from '../../support/round-trips';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { addCustomer, newKey } from './sales-fixtures';
@@ -177,6 +178,21 @@ describe('old gold: a purchase voucher', () => {
     const { body: shop } = await callJson('/api/v1/shop', { token: owner.access });
     expect(shop.data.invoice_prefix_locked_until).toEqual(expect.any(String));
     expect((await bought(cashier, byBank({ customer_id: customer.id }))).voucher_number).toBe(`INVP/${fy()}/2`);
+  });
+
+  it('a voucher is four D1 round trips: the key, the shop and seller, the rates and the day’s cash, the batch', async () => {
+    const { cashier, customer } = await shopWithRate();
+    const counted = countRoundTrips(env);
+    const { res } = await callJson('/api/v1/old-gold/purchases', {
+      method: 'POST',
+      token: cashier.access,
+      headers: { 'Idempotency-Key': newKey() },
+      json: byBank({ customer_id: customer.id }),
+      env: counted.env as unknown as Json,
+    });
+    expect(res.status).toBe(201);
+    // The limiter's Durable Object may sync on a user's first request; D1 and KV are the voucher's own.
+    expect({ d1: counted.trips.d1, kv_get: counted.trips.kv_get }, format(counted.trips)).toEqual({ d1: 4, kv_get: 1 });
   });
 
   it('a walk-in seller is named by `seller`; exactly one of customer_id and seller', async () => {
@@ -454,6 +470,16 @@ describe('old gold: numbering and idempotency', () => {
       json: { items: [{ product_id: 'none', quantity: 1 }], payment_method: 'cash' },
     });
     expect(codeOf(body)).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await written(owner.shop.id)).toMatchObject({ vouchers: 1, serial: 1, keys: 1 });
+
+    // While a first request's outcome is not stored yet, its retry is told to come back.
+    await env.DB.prepare(
+      'UPDATE idempotency_keys SET status_code = NULL, response_body = NULL WHERE shop_id = ? AND key = ?',
+    )
+      .bind(owner.shop.id, key)
+      .run();
+    const inFlight = await post(byBank({ customer_id: customer.id }));
+    expect([inFlight.status, ((await inFlight.json()) as Json).error.code]).toEqual([409, 'IDEMPOTENCY_KEY_IN_FLIGHT']);
     expect(await written(owner.shop.id)).toMatchObject({ vouchers: 1, serial: 1, keys: 1 });
   });
 
