@@ -1,6 +1,7 @@
 // Demo data for local development: the "demo" shop, one user per role, ~30 products (most priced by
 // weight at the day's rate, with wastage, making of each type and stones; platinum at fixed prices),
-// a few customers and two weeks of gold and silver sell and buy rates ending today, written to the local D1 with
+// a few customers, two weeks of gold and silver sell and buy rates ending today and one old gold
+// purchase voucher, written to the local D1 with
 // `wrangler d1 execute DB --local --file`.
 //   npm run seed                               the default local state (.wrangler/state)
 //   npm run seed -- --persist-to <dir>         the state of a `wrangler dev --persist-to <dir>`
@@ -11,6 +12,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '../src/auth/password';
+import type { BuyerSnapshot, SellerSnapshot } from '../src/db/schema';
+import { priceOldGold } from '../src/pricing/engine';
+import { shopDay } from '../src/pricing/shop-day';
+import { seriesOn } from '../src/shop/documents/series';
 import { insert, literal as q, type Value } from './lib/sql';
 import { d1File } from './lib/wrangler';
 
@@ -65,6 +70,8 @@ const TODAYS_RATES: { metal: 'gold' | 'silver'; purity: number; rate: number }[]
  * (a common spread; each shop posts its own).
  */
 const BUY_SPREAD_BP = 350;
+/** The buy rate for a day's sell rate. */
+const buyRate = (sell: number) => Math.round((sell * (10_000 - BUY_SPREAD_BP)) / 10_000);
 /**
  * Platinum is priced from a fixed 950 rate (the shop does not post platinum rates daily), so its
  * pieces are sold at a fixed base_price, not by weight.
@@ -558,6 +565,104 @@ const assignments = (values: Record<string, Value>) =>
 
 const insertNew = (table: string, rows: Parameters<typeof insert>[1]) => `${insert(table, rows, 'INSERT OR IGNORE')};`;
 
+/**
+ * One old gold purchase voucher of today: Rahul Mehta's broken 22K chain, bought at today's 22K buy
+ * rate and paid partly in cash (within the ₹10,000 a day a cashier may pay out), the rest by bank.
+ * Priced by the engine and numbered in the shop's purchase series as the API would: the series is
+ * bumped only when the voucher is new, so a second run neither renumbers nor skips.
+ */
+function voucherSql(now: Date, ts: string): string[] {
+  const VOUCHER_ID = 'demo-voucher-01';
+  const seller = CUSTOMERS.find((c) => c.id === 'demo-cust-02')!;
+  const day = shopDay(now, 'Asia/Kolkata');
+  const { key, lockedUntil } = seriesOn(SHOP_ID, 'purchase_voucher', day, 'Asia/Kolkata');
+  const fy = key.financialYear;
+  const sell = TODAYS_RATES.find((r) => r.metal === 'gold' && r.purity === 916)!.rate;
+  const priced = priceOldGold(
+    [
+      {
+        metal: 'gold',
+        purity: 916,
+        gross_weight_mg: 8_540,
+        less_weight_mg: 320,
+        deduction_bp: 150,
+        rate: { rate_per_gram: buyRate(sell), rate_date: isoDate(now), rate_source: 'exact' },
+      },
+    ],
+    'lines',
+  );
+  if (!priced.ok) throw new Error(priced.refusal.message);
+  const { lines, total } = priced.value;
+  const cash = 9_000_00;
+  const sellerSnapshot: BuyerSnapshot = {
+    customer_id: seller.id,
+    name: seller.name,
+    phone: seller.phone,
+    address: seller.address,
+    state_code: null,
+    pan: null,
+    form60_ref: null,
+    gstin: null,
+  };
+  const buyer: SellerSnapshot = DEMO_PROFILE;
+  const isNew = `NOT EXISTS (SELECT 1 FROM old_gold_purchases WHERE id = ${q(VOUCHER_ID)})`;
+  const numberFor = (serial: string) =>
+    `(SELECT invoice_prefix || 'P/' || ${q(fy)} || '/' || ${serial} FROM shops WHERE id = ${q(SHOP_ID)})`;
+  const series = `FROM document_series WHERE shop_id = ${q(SHOP_ID)} AND series = 'purchase_voucher' AND financial_year = ${q(fy)}`;
+  return [
+    `INSERT INTO document_series (shop_id, series, financial_year, last_serial, last_number)
+       SELECT ${q(SHOP_ID)}, 'purchase_voucher', ${q(fy)}, 1, ${numberFor('1')} WHERE ${isNew}
+       ON CONFLICT (shop_id, series, financial_year) DO UPDATE SET
+         last_serial = last_serial + 1, last_number = ${numberFor('(document_series.last_serial + 1)')};`,
+    `INSERT OR IGNORE INTO old_gold_purchases (id, shop_id, voucher_number, financial_year, voucher_serial,
+       business_date, customer_id, seller, buyer, total, note, created_by, created_at)
+       SELECT ${q(VOUCHER_ID)}, ${q(SHOP_ID)}, last_number, ${q(fy)}, last_serial, ${q(day.date)}, ${q(seller.id)},
+         ${q(JSON.stringify(sellerSnapshot))}, ${q(JSON.stringify(buyer))}, ${total}, 'Broken chain, tested at the counter',
+         ${q(DEMO_USERS[2].id)}, ${q(ts)} ${series} AND ${isNew};`,
+    // The prefix is fixed for the year the voucher numbered, as the API's batch fixes it.
+    `UPDATE shops SET invoice_prefix_locked_until = ${q(lockedUntil)} WHERE id = ${q(SHOP_ID)}
+       AND (invoice_prefix_locked_until IS NULL OR invoice_prefix_locked_until < ${q(lockedUntil)})
+       AND EXISTS (SELECT 1 FROM old_gold_purchases WHERE id = ${q(VOUCHER_ID)} AND financial_year = ${q(fy)});`,
+    insertNew(
+      'old_gold_lines',
+      lines.map((l, i) => ({
+        id: `${VOUCHER_ID}-line-${i + 1}`,
+        shop_id: SHOP_ID,
+        sale_id: null,
+        purchase_id: VOUCHER_ID,
+        metal: l.metal,
+        purity: l.purity,
+        gross_weight_mg: l.gross_weight_mg,
+        less_weight_mg: l.less_weight_mg,
+        net_weight_mg: l.net_weight_mg,
+        deduction_bp: l.deduction_bp,
+        rate_per_gram: l.rate_per_gram,
+        rate_date: l.rate_date,
+        rate_source: l.rate_source,
+        value: l.value,
+        created_at: ts,
+      })),
+    ),
+    insertNew(
+      'payments',
+      [
+        { method: 'cash', amount: cash },
+        { method: 'bank', amount: total - cash },
+      ].map((p, i) => ({
+        id: `${VOUCHER_ID}-payment-${i + 1}`,
+        shop_id: SHOP_ID,
+        sale_id: null,
+        purchase_id: VOUCHER_ID,
+        customer_id: seller.id,
+        method: p.method,
+        amount: p.amount,
+        business_date: day.date,
+        created_at: ts,
+      })),
+    ),
+  ];
+}
+
 async function buildSql(now: Date): Promise<string> {
   const ts = now.toISOString();
   const owner = DEMO_USERS[0].id;
@@ -660,7 +765,7 @@ async function buildSql(now: Date): Promise<string> {
           id: `demo-rate-buy-${r.metal}-${r.purity}-${date}`,
           ...row,
           kind: 'buy',
-          rate_per_gram: Math.round((sell * (10_000 - BUY_SPREAD_BP)) / 10_000),
+          rate_per_gram: buyRate(sell),
         },
       );
     }
@@ -708,6 +813,7 @@ async function buildSql(now: Date): Promise<string> {
       'metal_rates',
       rates.map((r) => ({ ...r, created_at: ts, updated_at: ts })),
     ),
+    ...voucherSql(now, ts),
     '',
   ].join('\n');
 }
@@ -735,7 +841,8 @@ async function main() {
   const width = Math.max(...DEMO_USERS.map((u) => u.email.length));
   console.log(`\nSeeded "Demo Jewellers" (slug demo): ${ITEMS.length} products, ${CUSTOMERS.length} customers,`);
   console.log(`tagged pieces with HUIDs of ${PIECED.map((p) => p.sku).join(', ')},`);
-  console.log(`${RATE_DAYS} days of gold (999, 916, 750) and silver (999, 925) sell and buy rates ending today.`);
+  console.log(`${RATE_DAYS} days of gold (999, 916, 750) and silver (999, 925) sell and buy rates ending today,`);
+  console.log('and a purchase voucher for old gold bought today.');
   console.log('Demo sign-ins (local development only; a password changed since is kept):');
   for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(width)}  ${u.password}`);
   console.log('API: http://localhost:8787  (reference: http://localhost:8787/docs)\n');

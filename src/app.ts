@@ -17,6 +17,7 @@ import { opsRoutes } from './ops/routes';
 import { auditRoutes } from './shop/audit/routes';
 import { customerRoutes } from './shop/customers/routes';
 import { khataRoutes } from './shop/khata/routes';
+import { oldGoldRoutes } from './shop/old-gold/routes';
 import { pieceRoutes } from './shop/pieces/routes';
 import { pricingRoutes } from './shop/pricing/routes';
 import { productRoutes } from './shop/products/routes';
@@ -54,6 +55,7 @@ export function createApp() {
   app.route('/api/v1/customers', khataRoutes);
   app.route('/api/v1/pricing', pricingRoutes);
   app.route('/api/v1/sales', saleRoutes);
+  app.route('/api/v1/old-gold', oldGoldRoutes);
   app.route('/api/v1/predictions', predictionRoutes);
 
   mountDocs(app);

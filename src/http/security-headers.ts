@@ -4,6 +4,12 @@ import type { AppEnv } from './types';
 /** JSON never needs to load anything; the docs page widens this for itself (see docs/routes). */
 export const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 
+/**
+ * A printable document (shop/documents/page.ts) is JSON_CSP plus its own inline <style>: still no
+ * script, image, font or connection, so nothing on the page can load or send anything.
+ */
+export const DOCUMENT_CSP = `${JSON_CSP}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`;
+
 const HEADERS: Record<string, string> = {
   'Strict-Transport-Security': 'max-age=63072000; includeSubDomains; preload',
   'X-Content-Type-Options': 'nosniff',

@@ -56,6 +56,15 @@ export function checkPaymentsCover(
   ]);
 }
 
+/** A purchase voucher pays out exactly what its old gold is worth (422 PAYMENT_MISMATCH). */
+export function checkPayoutCovers(value: number, tenders: readonly Tender[]): Refusal | null {
+  const paid = sum(tenders.map((t) => t.amount));
+  if (paid === value) return null;
+  return refuse(422, 'PAYMENT_MISMATCH', 'The payments must add up to the value of the old gold', [
+    { path: 'payments', message: `payments ${paid} ≠ value ${value}` },
+  ]);
+}
+
 /**
  * Income-tax Act s.269ST: no one may receive two lakh rupees or more in cash from a person in a
  * day, or in respect of a single transaction. So this sale's cash, plus the named customer's cash
@@ -82,17 +91,21 @@ export function payoutNeedsManager(c: { cash: number; cash_today: number; cash_p
 
 /**
  * Income-tax Rule 114B: a sale or purchase of goods above two lakh rupees per transaction carries
- * the other party's PAN, or a Form 60 declaration when they have none.
+ * the other party's PAN, or a Form 60 declaration when they have none. `pan_field` names the body's
+ * field for that party's PAN: `customer_pan` on a sale, `seller_pan` on a purchase voucher.
  */
 export function checkPan(c: {
   total: number;
   pan_threshold_paise: number;
   pan?: string | null;
   form60_ref?: string | null;
+  pan_field?: 'customer_pan' | 'seller_pan';
 }): Refusal | null {
   if (c.total <= c.pan_threshold_paise || c.pan || c.form60_ref) return null;
-  return refuse(422, 'PAN_REQUIRED', "A total above the threshold needs the buyer's PAN or a Form 60 reference", [
-    { path: 'customer_pan', message: `total ${c.total} > ${c.pan_threshold_paise}: give customer_pan or form60_ref` },
+  const field = c.pan_field ?? 'customer_pan';
+  const party = field === 'seller_pan' ? "seller's" : "buyer's";
+  return refuse(422, 'PAN_REQUIRED', `A total above the threshold needs the ${party} PAN or a Form 60 reference`, [
+    { path: field, message: `total ${c.total} > ${c.pan_threshold_paise}: give ${field} or form60_ref` },
   ]);
 }
 

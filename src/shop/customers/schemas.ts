@@ -40,7 +40,7 @@ export const toCustomer = (r: CustomerRow): Customer => ({
 });
 
 /** E.164: a plus, a country code that does not start with 0, 8–15 digits in all. */
-const phone = z
+export const phone = z
   .string()
   .trim()
   .regex(/^\+[1-9]\d{7,14}$/, 'an E.164 number, e.g. +919812345678')

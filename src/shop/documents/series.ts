@@ -8,6 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { documentSeries, shops } from '../../db/schema';
 import { type DocumentSeries, seriesSuffix } from '../../pricing/invoice-number';
+import { addDays, type ShopDay, startOfShopDate } from '../../pricing/shop-day';
 
 export interface SeriesKey {
   shopId: string;
@@ -55,6 +56,14 @@ export function bumpSeries(db: Db, k: SeriesKey, lockedUntil: string) {
         ),
       ),
   ] as const;
+}
+
+/** The series of a document issued on the shop's `day`, and the instant its financial year ends (bumpSeries' lock). */
+export function seriesOn(shopId: string, series: DocumentSeries, day: ShopDay, timeZone: string) {
+  return {
+    key: { shopId, series, financialYear: day.financial_year.label },
+    lockedUntil: startOfShopDate(addDays(day.financial_year.last_day, 1), timeZone),
+  };
 }
 
 /** The number `bumpSeries` just took, for the document row in the same batch. */

@@ -105,6 +105,7 @@ export function uniqueLines(items: readonly SaleLineInput[], ctx: z.RefinementCt
     seen.add(`${key}:${value}`);
   });
 }
+export type OldGoldLineInput = z.infer<typeof OldGoldLineBody>;
 
 export const QuoteBody = z
   .strictObject(quoteFields)
@@ -147,6 +148,7 @@ export const QuoteLineSchema = z.object({
   line_total: int,
 });
 
+/** Old gold as priced: an exchange line of a quote or sale, a line of a purchase voucher. */
 export const ExchangeLineSchema = z.object({
   metal: z.string(),
   purity: int,

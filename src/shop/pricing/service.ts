@@ -9,7 +9,7 @@ import { authOf } from '../../auth/caller';
 import { hasRole } from '../../auth/guard';
 import { type BatchQuery, dbOf } from '../../db/client';
 import { inList } from '../../db/conditions';
-import { customers, type Metal, pieces, products, shops } from '../../db/schema';
+import { customers, type Metal, pieces, products, type Role, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, ERROR_STATUS, type ErrorCode, type ErrorDetail, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
@@ -21,7 +21,7 @@ import { type ShopDay, shopDay } from '../../pricing/shop-day';
 import { liveCustomer } from '../customers/service';
 import { latestRatesQuery, toRateCandidate } from '../rates/service';
 import { type PieceRow, type ProductRow, saleItemOf, taxSettingsOf } from './sale-item';
-import type { QuoteBodyInput, SaleLineInput } from './schemas';
+import type { OldGoldLineInput, QuoteBodyInput, SaleLineInput } from './schemas';
 
 type C = Context<AppEnv>;
 type ShopRow = typeof shops.$inferSelect;
@@ -39,6 +39,51 @@ export function apiErrorOf(r: Refusal): ApiError {
 
 const needsManager = (what: string, path: string) =>
   new ApiError(403, 'FORBIDDEN', `${what} needs the manager role or higher`, [{ path, message: what }]);
+
+/** A cashier may not give an old gold rate (`path`: the list, `exchange` or `lines`). */
+export function refuseGivenRate(role: Role, lines: readonly OldGoldLineInput[], path: string) {
+  const given = lines.findIndex((l) => l.rate_per_gram !== undefined);
+  if (given >= 0 && !hasRole(role, 'manager'))
+    throw needsManager('Giving an old gold rate', `${path}.${given}.rate_per_gram`);
+}
+
+type RateRow = Awaited<ReturnType<typeof latestRatesQuery>>[number];
+
+/**
+ * The rates read for the shop's `day` (latestRatesQuery), as the lines ask for them: `rateFor` gives
+ * a line its rate on the day, or notes the line and hands back a stand-in that is never priced;
+ * `assertAll` then names every such line in one 422 RATE_UNAVAILABLE.
+ */
+export function ratesOnDay(rows: readonly RateRow[], day: string) {
+  const known = rows.map(toRateCandidate);
+  const missing: ErrorDetail[] = [];
+  return {
+    rateFor(metal: Metal, purity: number, kind: RateKind, path: string): RateOnDay {
+      const rate = rateOnDay(known, { metal, purity, kind, day });
+      if (rate) return rate;
+      missing.push({ path, message: `no ${kind} rate for ${metal} ${purity} on or before ${day}` });
+      return { rate_per_gram: 0, rate_date: day, rate_source: 'exact' };
+    },
+    assertAll() {
+      if (missing.length) {
+        throw new ApiError(422, 'RATE_UNAVAILABLE', 'No rate is recorded to price this on the shop’s day', missing);
+      }
+    },
+  };
+}
+
+/** An old gold line as the engine prices it: at its given rate, else the day's buy rate for its metal and purity. */
+export const oldGoldItem = (l: OldGoldLineInput, rates: ReturnType<typeof ratesOnDay>, path: string): OldGoldItem => ({
+  metal: l.metal,
+  purity: l.purity,
+  gross_weight_mg: l.gross_weight_mg,
+  less_weight_mg: l.less_weight_mg,
+  deduction_bp: l.deduction_bp,
+  rate:
+    l.rate_per_gram !== undefined
+      ? { rate_per_gram: l.rate_per_gram, rate_date: null, rate_source: 'given' }
+      : rates.rateFor(l.metal, l.purity, 'buy', path),
+});
 
 /** What a quote is: the engine's, with a shop that has not named its state shown as no place. */
 export type QuoteView = Omit<Quote, 'place_of_supply'> & { place_of_supply: string | null };
@@ -88,9 +133,8 @@ export async function priceSale(
   if (!manager) {
     const overridden = body.items.findIndex((i) => i.unit_price !== undefined);
     if (overridden >= 0) throw needsManager('Overriding a unit price', `items.${overridden}.unit_price`);
-    const given = body.exchange.findIndex((l) => l.rate_per_gram !== undefined);
-    if (given >= 0) throw needsManager('Giving an old gold rate', `exchange.${given}.rate_per_gram`);
   }
+  refuseGivenRate(role, body.exchange, 'exchange');
 
   const productIds = body.items.flatMap((i) => ('product_id' in i ? [i.product_id] : []));
   const pieceIds = body.items.flatMap((i) => ('piece_id' in i ? [i.piece_id] : []));
@@ -178,38 +222,15 @@ export async function priceSale(
   const extra = onDay?.(day, shop) ?? [];
   const [candidates, ...dayReads] =
     wanted.length || extra.length ? await db.batch([ratesQuery, ...extra]) : [[] as Awaited<typeof ratesQuery>];
-  const known = (wanted.length ? (candidates as Awaited<typeof ratesQuery>) : []).map(toRateCandidate);
-  // Every line without a rate is named in one 422; until it is thrown, such a line holds a stand-in
-  // rate that is never priced.
-  const missing: ErrorDetail[] = [];
-  const rateFor = (metal: Metal, purity: number, kind: RateKind, path: string): RateOnDay => {
-    const rate = rateOnDay(known, { metal, purity, kind, day: day.date });
-    if (rate) return rate;
-    missing.push({ path, message: `no ${kind} rate for ${metal} ${purity} on or before ${day.date}` });
-    return { rate_per_gram: 0, rate_date: day.date, rate_source: 'exact' };
-  };
+  const rates = ratesOnDay(candidates as Awaited<typeof ratesQuery>, day.date);
 
   const items = lines.map((line, index) =>
     saleItemOf(shop, line, (metal, purity) =>
-      rateFor(metal, purity, 'sell', `items.${index}.${line.piece ? 'piece_id' : 'product_id'}`),
+      rates.rateFor(metal, purity, 'sell', `items.${index}.${line.piece ? 'piece_id' : 'product_id'}`),
     ),
   );
-  const exchange = body.exchange.map(
-    (l, index): OldGoldItem => ({
-      metal: l.metal,
-      purity: l.purity,
-      gross_weight_mg: l.gross_weight_mg,
-      less_weight_mg: l.less_weight_mg,
-      deduction_bp: l.deduction_bp,
-      rate:
-        l.rate_per_gram !== undefined
-          ? { rate_per_gram: l.rate_per_gram, rate_date: null, rate_source: 'given' }
-          : rateFor(l.metal, l.purity, 'buy', `exchange.${index}`),
-    }),
-  );
-  if (missing.length) {
-    throw new ApiError(422, 'RATE_UNAVAILABLE', 'No rate is recorded to price this on the shop’s day', missing);
-  }
+  const exchange = body.exchange.map((l, index) => oldGoldItem(l, rates, `exchange.${index}`));
+  rates.assertAll();
 
   const result = quote({
     shop: taxSettingsOf(shop),

@@ -2,27 +2,12 @@
 import { signedIn } from '../../auth/guard';
 import { ApiError } from '../../http/errors';
 import { DATE, idParam, startOf } from '../../http/fields';
-import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf, z } from '../../http/openapi';
-import { idempotentRequest } from './idempotency';
+import { IDEMPOTENCY_ERRORS, IdempotencyHeader, idempotentRequest } from '../../http/idempotency';
+import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf } from '../../http/openapi';
 import { CreateSale, type Sale, SaleListQuery, SaleSchema } from './schemas';
 import { createSale, getSale, listSales, voidSale } from './service';
 
 const tags = ['Sales'];
-
-const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .optional()
-    .openapi({
-      param: { name: 'idempotency-key', in: 'header', required: true },
-      // Checked by the idempotency step (400 IDEMPOTENCY_KEY_REQUIRED / IDEMPOTENCY_KEY_INVALID), not here.
-      minLength: 8,
-      maxLength: 128,
-      pattern: '^[A-Za-z0-9_\\-:.]{8,128}$',
-      description: '8–128 of A-Z a-z 0-9 _ - : . ; unique per sale attempt, valid 24 h',
-      example: 'pos-7-20261122-0042',
-    }),
-});
 
 export const saleRoutes = createRouter()
   .openapi(
@@ -49,10 +34,7 @@ export const saleRoutes = createRouter()
         'PAN_REQUIRED',
         'BUYER_DETAILS_REQUIRED',
         'CREDIT_LIMIT_EXCEEDED',
-        'IDEMPOTENCY_KEY_REQUIRED',
-        'IDEMPOTENCY_KEY_INVALID',
-        'IDEMPOTENCY_KEY_REUSED',
-        'IDEMPOTENCY_KEY_IN_FLIGHT',
+        ...IDEMPOTENCY_ERRORS,
       ],
       tags,
       ...signedIn('cashier'),

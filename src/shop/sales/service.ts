@@ -37,13 +37,19 @@ import {
   payments,
   pieces,
   products,
-  type SellerSnapshot,
   saleItems,
   sales,
   shops,
 } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
+import {
+  completeQuery,
+  type IdempotentRequest,
+  outcomeOfConflict,
+  previousOutcome,
+  recordQueries,
+} from '../../http/idempotency';
 import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
@@ -59,18 +65,12 @@ import {
 } from '../../pricing/payments';
 import { addDays, type ShopDay, startOfShopDate } from '../../pricing/shop-day';
 import { liveCustomer } from '../customers/service';
-import { bumpSeries, numberOf, type SeriesKey, serialOf } from '../documents/series';
+import { shopSnapshot } from '../documents/parties';
+import { bumpSeries, numberOf, serialOf, seriesOn } from '../documents/series';
 import { ledgerQueries, ledgerRefusal } from '../khata/service';
 import { huidRefusal } from '../pieces/huid';
 import { apiErrorOf, discountOverLimit, type PricedSale, pieceSold, priceSale, quoteView } from '../pricing/service';
 import { bumpCatalogVersion } from '../products/service';
-import {
-  completeQuery,
-  type IdempotentRequest,
-  outcomeOfConflict,
-  previousOutcome,
-  recordQueries,
-} from './idempotency';
 import type { CreateSaleInput, Sale } from './schemas';
 
 type C = Context<AppEnv>;
@@ -209,13 +209,6 @@ function buyerOf(body: CreateSaleInput, priced: PricedSale): BuyerSnapshot {
   };
 }
 
-const sellerOf = (shop: PricedSale['shop']): SellerSnapshot => ({
-  legal_name: shop.legalName ?? shop.name,
-  address: shop.address,
-  gstin: shop.gstin,
-  state_code: shop.stateCode,
-});
-
 /**
  * The invoice number in the stored response until the batch knows it: a NUL, which no text field can
  * hold (cleanText strips control characters), so replacing its JSON replaces only this.
@@ -283,8 +276,7 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
 
   const saleId = newId();
   const createdAt = nowIso();
-  const series: SeriesKey = { shopId, series: q.document_type, financialYear: day.financial_year.label };
-  const fyEnds = startOfShopDate(addDays(day.financial_year.last_day, 1), shop.timezone);
+  const { key: series, lockedUntil } = seriesOn(shopId, q.document_type, day, shop.timezone);
   const row: SaleRow = {
     id: saleId,
     shopId,
@@ -311,7 +303,7 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
     igst: q.igst,
     roundOff: q.round_off,
     exchangeTotal: q.exchange_total,
-    seller: sellerOf(shop),
+    seller: shopSnapshot(shop),
     buyer,
   };
   const items: ItemRow[] = q.items.map((l, index) => {
@@ -438,7 +430,7 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
       : sql`(SELECT ${amount} FROM ${shops} WHERE ${shops.id} = ${shopId}
           AND ${amount} + ${cashToday(shopId, row.customerId, day, shop.timezone)} < ${shops.cashLimitPaise})`;
 
-  const first = [...recordQueries(db, idem), ...bumpSeries(db, series, fyEnds)] as const;
+  const first = [...recordQueries(db, idem), ...bumpSeries(db, series, lockedUntil)] as const;
   let numbered: { invoiceNumber: string | null }[];
   try {
     [, , , , numbered] = await db.batch([

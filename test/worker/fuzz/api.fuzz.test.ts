@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_STATUS, type ErrorCode } from '../../../src/http/errors';
+import { DOCUMENT_CSP } from '../../../src/http/security-headers';
 import { PASSWORD } from '../fixtures';
 import { callJson } from '../helpers';
 import { newPhone } from '../shop/sales-fixtures';
@@ -111,7 +112,8 @@ async function request(spec: Spec): Promise<string | undefined> {
   requests++;
   const text = await res.text();
   const where = `${res.status} ${text.slice(0, 500)}\nfor ${describeSpec(spec)}`;
-  const json = checkResponse(res, text, spec.method, headers, where);
+  const html = res.status < 300 && spec.op.startsWith(`${spec.method} `) && opByKey.get(spec.op)!.html;
+  const json = checkResponse(res, text, spec.method, headers, where, html);
   checkDocumented(spec.method, spec.path + spec.query, res.status, json?.error?.code, where);
   const outcome = `${spec.op} → ${res.status} ${json?.error?.code ?? ''}`.trim();
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
@@ -142,8 +144,18 @@ async function request(spec: Spec): Promise<string | undefined> {
   return undefined;
 }
 
-/** The contract's checks on one response; returns the parsed body (undefined when there is none). */
-function checkResponse(res: Response, text: string, method: string, sentHeaders: Headers, where: string): any {
+/**
+ * The contract's checks on one response; returns the parsed body (undefined when there is none). A
+ * success of an operation that documents an HTML page is that page, under the documents' CSP.
+ */
+function checkResponse(
+  res: Response,
+  text: string,
+  method: string,
+  sentHeaders: Headers,
+  where: string,
+  html: boolean,
+): any {
   const requestId = res.headers.get('x-request-id');
   expect(requestId, where).toEqual(expect.any(String));
   const incoming = sentHeaders.get('x-request-id');
@@ -151,6 +163,11 @@ function checkResponse(res: Response, text: string, method: string, sentHeaders:
   if (res.status === 204 || res.status === 304 || method === 'HEAD') {
     expect(res.status, `5xx: ${where}`).toBeLessThan(500);
     expect(text, where).toBe('');
+    return undefined;
+  }
+  if (html && res.headers.get('content-type')?.startsWith('text/html')) {
+    expect(res.headers.get('content-security-policy'), where).toBe(DOCUMENT_CSP);
+    expect(text, where).toMatch(/^<!doctype html>/);
     return undefined;
   }
   expect(res.headers.get('content-type'), where).toMatch(/^application\/json\b/);

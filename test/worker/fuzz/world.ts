@@ -4,9 +4,9 @@ import { env } from 'cloudflare:test';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { expect } from 'vitest';
 import { login, newShop, newStaff, PASSWORD, type Session } from '../fixtures';
-import { type CallOptions, call, type Json } from '../helpers';
+import { type CallOptions, call, callJson, type Json } from '../helpers';
 import { addProduct } from '../shop/catalog-fixtures';
-import { addCustomer, sell } from '../shop/sales-fixtures';
+import { addCustomer, newKey, sell } from '../shop/sales-fixtures';
 
 export type Who = 'owner' | 'manager' | 'cashier' | 'other-shop';
 export const WHO: Who[] = ['owner', 'manager', 'cashier', 'other-shop'];
@@ -22,7 +22,7 @@ export const GENEROUS_LIMITS = Object.fromEntries(
 /** One request as the fuzz sends it: through the Worker's fetch with the generous limits. */
 export const send = (path: string, options: CallOptions = {}) => call(path, { ...options, env: GENEROUS_LIMITS });
 
-export type Resource = 'users' | 'products' | 'customers' | 'rates' | 'sales' | 'pieces';
+export type Resource = 'users' | 'products' | 'customers' | 'rates' | 'sales' | 'pieces' | 'old-gold';
 
 export interface World {
   session(who: Who): Session;
@@ -119,12 +119,36 @@ export async function buildWorld(): Promise<World> {
       return piece.id;
     },
   };
+  /** A purchase voucher at a given rate (the keeper is an owner), so it needs no buy rate. */
+  const voucher = async (s: Session) => {
+    const { res, body } = await callJson('/api/v1/old-gold/purchases', {
+      method: 'POST',
+      token: s.access,
+      headers: { 'Idempotency-Key': newKey() },
+      json: {
+        seller: { name: 'Fuzz Seller', address: 'Mumbai' },
+        lines: [{ metal: 'gold', purity: 916, gross_weight_mg: 1_000, rate_per_gram: 500_000 }],
+        payments: [{ method: 'bank', amount: 500_000 }],
+      },
+    });
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    return body.data.id as string;
+  };
+  make['old-gold'] = () => voucher(keeper);
   const many = async (n: number, one: (i: number) => Promise<string>) => {
     const out = [];
     for (let i = 0; i < n; i++) out.push(await one(i));
     return out;
   };
-  const ids: Record<Resource, string[]> = { users: [], products: [], customers: [], rates: [], sales: [], pieces: [] };
+  const ids: Record<Resource, string[]> = {
+    users: [],
+    products: [],
+    customers: [],
+    rates: [],
+    sales: [],
+    pieces: [],
+    'old-gold': [],
+  };
   // Users only the fuzz may rename, demote or deactivate: never the sessions it signs in with.
   const spares = (['manager', 'cashier'] as const).map((role) => ({
     role,
@@ -137,6 +161,7 @@ export async function buildWorld(): Promise<World> {
   ids.customers = await many(4, make.customers!);
   ids.sales = await many(3, make.sales!);
   ids.pieces = await many(3, make.pieces!);
+  ids['old-gold'] = await many(2, make['old-gold']);
   const RATES = [
     ['gold', 916],
     ['gold', 999],
@@ -154,7 +179,13 @@ export async function buildWorld(): Promise<World> {
     gross_weight_mg: 25_000,
     net_weight_mg: 5_000,
   });
-  const otherIds = [otherProduct, (await addCustomer(other)).id, other.user.id, otherPiece.id] as string[];
+  const otherIds = [
+    otherProduct,
+    (await addCustomer(other)).id,
+    other.user.id,
+    otherPiece.id,
+    await voucher(other),
+  ] as string[];
   let made = 0;
 
   return {

@@ -6,6 +6,7 @@ import {
   checkCashLimit,
   checkPan,
   checkPaymentsCover,
+  checkPayoutCovers,
   paymentMethodOf,
   payoutNeedsManager,
   tendersOf,
@@ -76,6 +77,32 @@ describe('Rule 114B PAN', () => {
     expect(checkPan({ ...t, total: 2 * LAKH + 1 })).toMatchObject({ status: 422, code: 'PAN_REQUIRED' });
     expect(checkPan({ ...t, total: 2 * LAKH + 1, pan: 'ABCDE1234F' })).toBeNull();
     expect(checkPan({ ...t, total: 2 * LAKH + 1, pan: null, form60_ref: 'F60-17' })).toBeNull();
+  });
+  it('names the field of the party it asks: the buyer on a sale, the seller on a purchase voucher', () => {
+    expect(checkPan({ ...t, total: 2 * LAKH + 1 })?.details).toEqual([
+      { path: 'customer_pan', message: expect.any(String) },
+    ]);
+    expect(checkPan({ ...t, total: 2 * LAKH + 1, pan_field: 'seller_pan' })).toMatchObject({
+      message: expect.stringContaining("seller's PAN"),
+      details: [{ path: 'seller_pan' }],
+    });
+  });
+});
+
+describe('a purchase voucher pays out its value', () => {
+  it('Σ payments must equal the value of the old gold, to the paisa', () => {
+    const tenders = [
+      { method: 'cash' as const, amount: 900_000 },
+      { method: 'bank' as const, amount: 100 },
+    ];
+    expect(checkPayoutCovers(900_100, tenders)).toBeNull();
+    for (const value of [900_099, 900_101]) {
+      expect(checkPayoutCovers(value, tenders)).toMatchObject({
+        status: 422,
+        code: 'PAYMENT_MISMATCH',
+        details: [{ path: 'payments', message: `payments 900100 ≠ value ${value}` }],
+      });
+    }
   });
 });
 

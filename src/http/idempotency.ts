@@ -1,4 +1,4 @@
-// Idempotency-Key for POST routes (the POS retries a sale it is unsure about), generic over routes.
+// Idempotency-Key for POST routes (the POS retries a sale or a voucher it is unsure about), generic over routes.
 //
 // - A key is scoped to (shop, key) and lives 24 h; an expired key may be used again (expired rows are
 //   deleted lazily by the next write of the shop that records a key).
@@ -13,22 +13,49 @@
 // - A route that cannot know its response before its batch may record the key without a result
 //   (`status_code` NULL) and fill it in with `completeQuery`; while it is NULL, another request with the
 //   key gets 409 IDEMPOTENCY_KEY_IN_FLIGHT (retryable).
+// - A response that holds what only the batch decides (a document number) is stored as SQL that the
+//   batch evaluates, so the replay is the same bytes the first caller got.
+import { z } from '@hono/zod-openapi';
 import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { authOf } from '../../auth/caller';
-import type { Db } from '../../db/client';
-import { isUniqueViolation } from '../../db/errors';
-import { idempotencyKeys } from '../../db/schema';
-import { inShop } from '../../db/scope';
-import { ApiError } from '../../http/errors';
-import type { AppEnv } from '../../http/types';
-import { nowIso } from '../../lib/id';
+import { authOf } from '../auth/caller';
+import type { Db } from '../db/client';
+import { isUniqueViolation } from '../db/errors';
+import { idempotencyKeys } from '../db/schema';
+import { inShop } from '../db/scope';
+import { nowIso } from '../lib/id';
+import { ApiError } from './errors';
+import type { AppEnv } from './types';
 
 type C = Context<AppEnv>;
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const KEY = /^[A-Za-z0-9_\-:.]{8,128}$/;
+
+/** The header's declaration for a route's `request.headers`; the checks are idempotentRequest's. */
+export const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'idempotency-key', in: 'header', required: true },
+      // Checked by the idempotency step (400 IDEMPOTENCY_KEY_REQUIRED / IDEMPOTENCY_KEY_INVALID), not here.
+      minLength: 8,
+      maxLength: 128,
+      pattern: KEY.source,
+      description: '8–128 of A-Z a-z 0-9 _ - : . ; unique per attempt, valid 24 h',
+      example: 'pos-7-20261122-0042',
+    }),
+});
+
+/** Every code the idempotency step can answer with, for a route's `errors`. */
+export const IDEMPOTENCY_ERRORS = [
+  'IDEMPOTENCY_KEY_REQUIRED',
+  'IDEMPOTENCY_KEY_INVALID',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_FLIGHT',
+] as const;
 
 export interface IdempotentRequest {
   shopId: string;
@@ -104,7 +131,7 @@ export async function previousOutcome(c: C, db: Db, r: IdempotentRequest): Promi
  * key when a live record exists and so aborts the batch. Pass the response to store it atomically with
  * the write; without one the key is in flight until `completeQuery` runs.
  */
-export function recordQueries(db: Db, r: IdempotentRequest, response?: { status: number; body: string }) {
+export function recordQueries(db: Db, r: IdempotentRequest, response?: { status: number; body: string | SQL }) {
   return [
     db.delete(idempotencyKeys).where(inShop(idempotencyKeys, r.shopId, lte(idempotencyKeys.expiresAt, r.now))),
     db.insert(idempotencyKeys).values({
