@@ -1,7 +1,7 @@
 // Demo data for local development: the "demo" shop, one user per role, ~30 products (most priced by
 // weight at the day's rate, with wastage, making of each type and stones; platinum at fixed prices),
-// a few customers, two weeks of gold and silver sell and buy rates ending today and one old gold
-// purchase voucher, written to the local D1 with
+// a few customers, two weeks of gold and silver sell and buy rates ending today, a tax-invoiced sale
+// with old gold in exchange and one old gold purchase voucher, written to the local D1 with
 // `wrangler d1 execute DB --local --file`.
 //   npm run seed                               the default local state (.wrangler/state)
 //   npm run seed -- --persist-to <dir>         the state of a `wrangler dev --persist-to <dir>`
@@ -13,10 +13,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '../src/auth/password';
 import type { BuyerSnapshot, SellerSnapshot } from '../src/db/schema';
-import { priceOldGold } from '../src/pricing/engine';
+import { priceOldGold, quote } from '../src/pricing/engine';
+import { seriesSuffix } from '../src/pricing/invoice-number';
 import { shopDay } from '../src/pricing/shop-day';
 import { seriesOn } from '../src/shop/documents/series';
-import { insert, literal as q, type Value } from './lib/sql';
+import { insert, insertWhere, literal as q, type Value } from './lib/sql';
 import { d1File } from './lib/wrangler';
 
 const SHOP_ID = 'demo-shop';
@@ -566,6 +567,187 @@ const assignments = (values: Record<string, Value>) =>
 const insertNew = (table: string, rows: Parameters<typeof insert>[1]) => `${insert(table, rows, 'INSERT OR IGNORE')};`;
 
 /**
+ * A document's number in the shop's series, as the API's batch takes it (src/shop/documents/series.ts):
+ * `bump` takes the next number only while the document `isNew`, `from` reads it back for the document's
+ * row, and `lock` fixes the prefix for the financial year once the document `exists`. So a second
+ * run neither renumbers nor skips.
+ */
+function seriesSql(key: ReturnType<typeof seriesOn>['key'], lockedUntil: string, isNew: string) {
+  const suffix = seriesSuffix(key.series);
+  const fy = key.financialYear;
+  const numberFor = (serial: string) =>
+    `(SELECT invoice_prefix || ${q(suffix)} || '/' || ${q(fy)} || '/' || ${serial} FROM shops WHERE id = ${q(SHOP_ID)})`;
+  return {
+    bump: `INSERT INTO document_series (shop_id, series, financial_year, last_serial, last_number)
+       SELECT ${q(SHOP_ID)}, ${q(key.series)}, ${q(fy)}, 1, ${numberFor('1')} WHERE ${isNew}
+       ON CONFLICT (shop_id, series, financial_year) DO UPDATE SET
+         last_serial = last_serial + 1, last_number = ${numberFor('(document_series.last_serial + 1)')};`,
+    from: `FROM document_series WHERE shop_id = ${q(SHOP_ID)} AND series = ${q(key.series)} AND financial_year = ${q(fy)}`,
+    lock: (exists: string) =>
+      `UPDATE shops SET invoice_prefix_locked_until = ${q(lockedUntil)} WHERE id = ${q(SHOP_ID)}
+       AND (invoice_prefix_locked_until IS NULL OR invoice_prefix_locked_until < ${q(lockedUntil)})
+       AND EXISTS (${exists});`,
+  };
+}
+
+/**
+ * One sale of today with old gold in exchange: Priya Sharma buys the 20-inch rope chain and hands in
+ * an old 22K bangle, paying the rest by UPI. Priced by the engine exactly as POST /sales prices it
+ * (today's 916 sell rate, the chain's wastage, per-gram making and hallmarking; the bangle at today's
+ * 916 buy rate less 2 %), numbered in the shop's tax invoice series, with its line, old gold, tender
+ * and party snapshots.
+ */
+function exchangeSaleSql(now: Date, ts: string, products: { id: string; sku: string }[]): string[] {
+  const SALE_ID = 'demo-sale-exchange-01';
+  const item = ITEMS.find((i) => i.sku === 'GC-916-021')!;
+  const productId = products.find((p) => p.sku === item.sku)!.id;
+  const buyer = CUSTOMERS.find((c) => c.id === 'demo-cust-01')!;
+  const day = shopDay(now, 'Asia/Kolkata');
+  const { key, lockedUntil } = seriesOn(SHOP_ID, 'tax_invoice', day, 'Asia/Kolkata');
+  const sell = TODAYS_RATES.find((r) => r.metal === 'gold' && r.purity === 916)!.rate;
+  const net = Math.round(item.gross * 1000);
+  const pricing = pricingOf(item, 0);
+  const priced = quote({
+    shop: { gstin: DEMO_PROFILE.gstin, gst_scheme: 'regular', state_code: DEMO_PROFILE.state_code, round_off: true },
+    items: [
+      {
+        product_id: productId,
+        piece_id: null,
+        quantity: 1,
+        description: item.name,
+        hsn_code: '7113',
+        huid: null,
+        metal: item.metal,
+        purity: item.purity,
+        gross_weight_mg: net,
+        net_weight_mg: net,
+        stone_weight_mg: 0,
+        gst_rate_bp: 300,
+        pricing_mode: 'weight',
+        rate: { rate_per_gram: sell, rate_date: day.date, rate_source: 'exact' },
+        wastage_bp: pricing.wastage_bp ?? 0,
+        making_charge_type: 'per_gram',
+        making_charge_bp: item.makingBp,
+        making_charge_paise: pricing.making_charge_paise ?? 0,
+        stones: [],
+        other_charge_paise: pricing.other_charge_paise ?? 0,
+      },
+    ],
+    discount: 0,
+    exchange: [
+      {
+        metal: 'gold',
+        purity: 916,
+        gross_weight_mg: 6_100,
+        less_weight_mg: 150,
+        deduction_bp: 200,
+        rate: { rate_per_gram: buyRate(sell), rate_date: day.date, rate_source: 'exact' },
+      },
+    ],
+  });
+  if (!priced.ok) throw new Error(priced.refusal.message);
+  const q0 = priced.value;
+  const line = q0.items[0]!;
+  const due = q0.total - q0.exchange_total;
+  const buyerSnapshot: BuyerSnapshot = {
+    customer_id: buyer.id,
+    name: buyer.name,
+    phone: buyer.phone,
+    address: buyer.address,
+    state_code: DEMO_PROFILE.state_code,
+    pan: buyer.pan ?? null,
+    form60_ref: null,
+    gstin: null,
+  };
+  const isNew = `NOT EXISTS (SELECT 1 FROM sales WHERE id = ${q(SALE_ID)})`;
+  const numbered = seriesSql(key, lockedUntil, isNew);
+  return [
+    numbered.bump,
+    `INSERT OR IGNORE INTO sales (id, shop_id, customer_id, cashier_id, subtotal, discount, total, payment_method,
+       status, note, created_at, document_type, invoice_number, financial_year, invoice_serial, business_date,
+       place_of_supply, taxable, cgst, sgst, igst, round_off, exchange_total, seller, buyer)
+       SELECT ${q(SALE_ID)}, ${q(SHOP_ID)}, ${q(buyer.id)}, ${q(DEMO_USERS[2].id)}, ${q0.subtotal}, 0, ${q0.total}, 'upi',
+         'completed', 'Old bangle exchanged', ${q(ts)}, 'tax_invoice', last_number, ${q(key.financialYear)}, last_serial,
+         ${q(day.date)}, ${q(q0.place_of_supply)}, ${q0.taxable}, ${q0.cgst}, ${q0.sgst}, ${q0.igst}, ${q0.round_off},
+         ${q0.exchange_total}, ${q(JSON.stringify(DEMO_PROFILE))}, ${q(JSON.stringify(buyerSnapshot))}
+       ${numbered.from} AND ${isNew};`,
+    numbered.lock(`SELECT 1 FROM sales WHERE id = ${q(SALE_ID)} AND financial_year = ${q(key.financialYear)}`),
+    // The chain leaves stock once, when its sale is new.
+    `UPDATE products SET stock = stock - 1 WHERE id = ${q(productId)} AND stock > 0
+       AND NOT EXISTS (SELECT 1 FROM sale_items WHERE id = ${q(`${SALE_ID}-line-1`)});`,
+    insertNew('sale_items', [
+      {
+        id: `${SALE_ID}-line-1`,
+        shop_id: SHOP_ID,
+        sale_id: SALE_ID,
+        product_id: productId,
+        quantity: line.quantity,
+        unit_price: line.unit_price,
+        line_total: line.line_total,
+        piece_id: null,
+        description: line.description,
+        hsn_code: line.hsn_code,
+        huid: null,
+        metal: line.metal,
+        purity: line.purity,
+        gross_weight_mg: line.gross_weight_mg,
+        net_weight_mg: line.net_weight_mg,
+        stone_weight_mg: line.stone_weight_mg,
+        rate_per_gram: line.rate_per_gram,
+        rate_date: line.rate_date,
+        rate_source: line.rate_source,
+        metal_value: line.metal_value,
+        wastage: line.wastage,
+        making: line.making,
+        stones: line.stones,
+        stone_lines: '[]',
+        other_charge: line.other_charge,
+        gross: line.gross,
+        discount: line.discount,
+        taxable: line.taxable,
+        gst_rate_bp: line.gst_rate_bp,
+        cgst: line.cgst,
+        sgst: line.sgst,
+        igst: line.igst,
+      },
+    ]),
+    insertNew(
+      'old_gold_lines',
+      q0.exchange.map((l, i) => ({
+        id: `${SALE_ID}-gold-${i + 1}`,
+        shop_id: SHOP_ID,
+        sale_id: SALE_ID,
+        purchase_id: null,
+        metal: l.metal,
+        purity: l.purity,
+        gross_weight_mg: l.gross_weight_mg,
+        less_weight_mg: l.less_weight_mg,
+        net_weight_mg: l.net_weight_mg,
+        deduction_bp: l.deduction_bp,
+        rate_per_gram: l.rate_per_gram,
+        rate_date: l.rate_date,
+        rate_source: l.rate_source,
+        value: l.value,
+        created_at: ts,
+      })),
+    ),
+    insertNew('payments', [
+      {
+        id: `${SALE_ID}-payment-1`,
+        shop_id: SHOP_ID,
+        sale_id: SALE_ID,
+        purchase_id: null,
+        customer_id: buyer.id,
+        method: 'upi',
+        amount: due,
+        business_date: day.date,
+        created_at: ts,
+      },
+    ]),
+  ];
+}
+
+/**
  * One old gold purchase voucher of today: Rahul Mehta's broken 22K chain, bought at today's 22K buy
  * rate and paid partly in cash (within the ₹10,000 a day a cashier may pay out), the rest by bank.
  * Priced by the engine and numbered in the shop's purchase series as the API would: the series is
@@ -606,23 +788,15 @@ function voucherSql(now: Date, ts: string): string[] {
   };
   const buyer: SellerSnapshot = DEMO_PROFILE;
   const isNew = `NOT EXISTS (SELECT 1 FROM old_gold_purchases WHERE id = ${q(VOUCHER_ID)})`;
-  const numberFor = (serial: string) =>
-    `(SELECT invoice_prefix || 'P/' || ${q(fy)} || '/' || ${serial} FROM shops WHERE id = ${q(SHOP_ID)})`;
-  const series = `FROM document_series WHERE shop_id = ${q(SHOP_ID)} AND series = 'purchase_voucher' AND financial_year = ${q(fy)}`;
+  const numbered = seriesSql(key, lockedUntil, isNew);
   return [
-    `INSERT INTO document_series (shop_id, series, financial_year, last_serial, last_number)
-       SELECT ${q(SHOP_ID)}, 'purchase_voucher', ${q(fy)}, 1, ${numberFor('1')} WHERE ${isNew}
-       ON CONFLICT (shop_id, series, financial_year) DO UPDATE SET
-         last_serial = last_serial + 1, last_number = ${numberFor('(document_series.last_serial + 1)')};`,
+    numbered.bump,
     `INSERT OR IGNORE INTO old_gold_purchases (id, shop_id, voucher_number, financial_year, voucher_serial,
        business_date, customer_id, seller, buyer, total, note, created_by, created_at)
        SELECT ${q(VOUCHER_ID)}, ${q(SHOP_ID)}, last_number, ${q(fy)}, last_serial, ${q(day.date)}, ${q(seller.id)},
          ${q(JSON.stringify(sellerSnapshot))}, ${q(JSON.stringify(buyer))}, ${total}, 'Broken chain, tested at the counter',
-         ${q(DEMO_USERS[2].id)}, ${q(ts)} ${series} AND ${isNew};`,
-    // The prefix is fixed for the year the voucher numbered, as the API's batch fixes it.
-    `UPDATE shops SET invoice_prefix_locked_until = ${q(lockedUntil)} WHERE id = ${q(SHOP_ID)}
-       AND (invoice_prefix_locked_until IS NULL OR invoice_prefix_locked_until < ${q(lockedUntil)})
-       AND EXISTS (SELECT 1 FROM old_gold_purchases WHERE id = ${q(VOUCHER_ID)} AND financial_year = ${q(fy)});`,
+         ${q(DEMO_USERS[2].id)}, ${q(ts)} ${numbered.from} AND ${isNew};`,
+    numbered.lock(`SELECT 1 FROM old_gold_purchases WHERE id = ${q(VOUCHER_ID)} AND financial_year = ${q(fy)}`),
     insertNew(
       'old_gold_lines',
       lines.map((l, i) => ({
@@ -789,7 +963,16 @@ async function buildSql(now: Date): Promise<string> {
        AND legal_name IS NULL AND gstin IS NULL AND address IS NULL AND state_code IS NULL;`,
     insertNew('users', users),
     insertNew('products', products),
-    insertNew('pieces', pieces),
+    // A product's demo pieces go in only while it has no pieces of its own: a database migrated from
+    // before pieces already turned its stock into pieces (migration 0007), which would count twice.
+    ...PIECED.map(({ sku }) => {
+      const product = products.find((p) => p.sku === sku)!;
+      return `${insertWhere(
+        'pieces',
+        pieces.filter((p) => p.product_id === product.id),
+        `NOT EXISTS (SELECT 1 FROM pieces WHERE product_id = ${q(product.id)} AND id NOT LIKE 'demo-piece-%')`,
+      )};`;
+    }),
     // New products change the storefront, whose cache key is the catalog version (see storefront).
     `UPDATE shops SET catalog_version = catalog_version + 1 WHERE id = ${q(SHOP_ID)} AND changes() > 0;`,
     insertNew('customers', customers),
@@ -814,6 +997,7 @@ async function buildSql(now: Date): Promise<string> {
       rates.map((r) => ({ ...r, created_at: ts, updated_at: ts })),
     ),
     ...voucherSql(now, ts),
+    ...exchangeSaleSql(now, ts, products),
     '',
   ].join('\n');
 }
@@ -842,7 +1026,7 @@ async function main() {
   console.log(`\nSeeded "Demo Jewellers" (slug demo): ${ITEMS.length} products, ${CUSTOMERS.length} customers,`);
   console.log(`tagged pieces with HUIDs of ${PIECED.map((p) => p.sku).join(', ')},`);
   console.log(`${RATE_DAYS} days of gold (999, 916, 750) and silver (999, 925) sell and buy rates ending today,`);
-  console.log('and a purchase voucher for old gold bought today.');
+  console.log('a sale with old gold in exchange and a purchase voucher for old gold bought today.');
   console.log('Demo sign-ins (local development only; a password changed since is kept):');
   for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(width)}  ${u.password}`);
   console.log('API: http://localhost:8787  (reference: http://localhost:8787/docs)\n');

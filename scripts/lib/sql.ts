@@ -19,3 +19,10 @@ export function insert(table: string, rows: Record<string, Value>[], verb: 'INSE
   const values = rows.map((r) => `(${columns.map((c) => literal(r[c])).join(', ')})`).join(',\n  ');
   return `${verb} INTO ${table} (${columns.join(', ')}) VALUES\n  ${values}`;
 }
+
+/** INSERT OR IGNORE of rows, only while `condition` (a SQL expression) holds. */
+export function insertWhere(table: string, rows: Record<string, Value>[], condition: string) {
+  const columns = Object.keys(rows[0]!);
+  const values = rows.map((r) => `(${columns.map((c) => literal(r[c])).join(', ')})`).join(',\n  ');
+  return `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) SELECT * FROM (VALUES\n  ${values}) WHERE ${condition}`;
+}
