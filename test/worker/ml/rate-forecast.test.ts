@@ -5,6 +5,7 @@ import worldGold from '../../../models/world-gold-usd.json';
 import { FORECAST_FEATURE_COUNT, forecastFeatures, forecastsFrom, OUTPUT_COUNT } from '../../../src/ml/forecast';
 import { Tensor } from '../../../src/ml/ort';
 import { GOLD_FORECAST_MODEL, loadModel } from '../../../src/ml/registry';
+import { shopDate } from '../../../src/pricing/shop-day';
 import parity from '../../fixtures/gold-forecast-1.0.0-parity.json';
 import { newShop, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
@@ -120,10 +121,10 @@ describe('rate forecasts', () => {
   });
 });
 
-/** The month `back` months before the current one (UTC), as YYYY-MM. */
+/** The month `back` months before the shop-local current one (the shops here are in India), as YYYY-MM. */
 const monthsAgo = (back: number) => {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString().slice(0, 7);
+  const [y, m] = shopDate(new Date(), 'Asia/Kolkata').split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1 - back, 1)).toISOString().slice(0, 7);
 };
 
 describe('GET /rates/forecast', () => {

@@ -257,7 +257,11 @@ describe('stone lines valued by the diamond model: refusals', () => {
     }
     const products = await callJson(`/api/v1/products?q=${encodeURIComponent(body.name)}`, { token: owner.access });
     expect(products.body.data.map((p: Json) => p.id)).toEqual([product.id]);
-    expect((await callJson(`/api/v1/products/${product.id}`, { token: owner.access })).body.data).toEqual(product);
+    // Unchanged, but for its stock: a product with a piece reports its in-stock pieces.
+    expect((await callJson(`/api/v1/products/${product.id}`, { token: owner.access })).body.data).toEqual({
+      ...product,
+      stock: 1,
+    });
     expect((await callJson(`/api/v1/pieces?product_id=${product.id}`, { token: owner.access })).body.data).toEqual([
       piece,
     ]);
