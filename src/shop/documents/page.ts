@@ -31,6 +31,9 @@ export function rupees(paise: number): string {
   return `${paise < 0 ? '−' : ''}₹${whole}.${String(abs % 100).padStart(2, '0')}`;
 }
 
+/** Paise as rupees without the ₹ sign, for tables whose header names the currency. */
+export const amount = (paise: number): string => rupees(paise).replace('₹', '');
+
 /** Milligrams as grams with three decimals, exact: 8500 → 8.500 g. */
 export function grams(mg: number): string {
   if (!Number.isSafeInteger(mg) || mg < 0) throw new RangeError(`${mg} is not a weight in mg`);
@@ -60,13 +63,16 @@ th { background: #eee; font-size: 8.5pt; text-align: left; }
 td.n, th.n { text-align: right; white-space: nowrap; }
 tfoot td { font-weight: bold; }
 .words { margin: 2mm 0; font-style: italic; }
-.sign { display: flex; justify-content: space-between; margin-top: 18mm; }
+.sign { display: flex; justify-content: space-between; margin-top: 14mm; break-inside: avoid; }
 .sign p { border-top: 0.5pt solid #111; padding-top: 1mm; min-width: 60mm; text-align: center; }
 .note { color: #444; margin-top: 2mm; }
-table.lines { font-size: 7.5pt; }
-table.lines th, table.lines td { padding: 0.8mm 1mm; }
-.columns { display: flex; gap: 6mm; align-items: flex-start; }
+table.lines { font-size: 7pt; line-height: 1.15; }
+table.lines th, table.lines td { padding: 0.4mm 0.5mm; }
+.columns { display: flex; gap: 5mm; align-items: flex-start; }
 .columns > * { flex: 1; }
+table.lines td.item { min-width: 24mm; }
+.totals { width: auto; flex: none; }
+.totals td, .totals th { white-space: nowrap; padding: 0.8mm 1.5mm; }
 .stamp { border: 2pt solid #b00; color: #b00; font-size: 16pt; font-weight: bold; text-align: center; letter-spacing: 0.3em; margin: 3mm 0; padding: 1mm; }
 `;
 
