@@ -19,7 +19,7 @@ import { GST_STATES, isUtgstState } from '../../lib/gstin';
 import { taxesByRate } from '../../pricing/engine';
 import { sum } from '../../pricing/money';
 import { amountInWords } from '../../pricing/words';
-import { ExchangeLineSchema } from '../pricing/schemas';
+import { ExchangeLineSchema, totalsFields } from '../pricing/schemas';
 import type { Sale } from '../sales/schemas';
 
 const int = z.number().int();
@@ -98,14 +98,7 @@ export const InvoiceSchema = z
         description: 'CGST Rule 46(l)–(m)',
       }),
     ),
-    subtotal: int,
-    discount: int,
-    taxable: int,
-    cgst: int,
-    sgst: int,
-    igst: int,
-    round_off: int,
-    total: int,
+    ...totalsFields,
     total_in_words: z.string(),
     exchange: z.array(ExchangeLineSchema).openapi({ description: 'Old gold taken in part payment: a deduction' }),
     exchange_total: int,
