@@ -19,7 +19,7 @@ import { GST_STATES, isUtgstState } from '../../lib/gstin';
 import { taxesByRate } from '../../pricing/engine';
 import { sum } from '../../pricing/money';
 import { amountInWords } from '../../pricing/words';
-import { ExchangeLineSchema, totalsFields } from '../pricing/schemas';
+import { ExchangeLineSchema, QuoteLineSchema, totalsFields } from '../pricing/schemas';
 import type { Sale } from '../sales/schemas';
 
 const int = z.number().int();
@@ -27,31 +27,12 @@ const text = z.string().nullable();
 
 const StateSchema = z.object({ state_code: z.string(), state_name: z.string() });
 
-const InvoiceLineSchema = z.object({
-  description: z.string(),
-  hsn_code: z.string(),
-  huid: text,
-  metal: z.string(),
-  purity: int.openapi({ description: 'Parts per thousand (916 is 22K)' }),
-  quantity: int,
-  gross_weight_mg: int.openapi({ description: 'Per unit' }),
-  net_weight_mg: int.openapi({ description: 'Per unit' }),
-  stone_weight_mg: int.openapi({ description: 'Per unit' }),
-  rate_per_gram: int.nullable().openapi({ description: 'Sell rate, paise per gram; null for a fixed-price item' }),
-  rate_date: text,
-  metal_value: int.nullable(),
-  wastage: int.nullable(),
-  making: int.nullable(),
-  stones: int.nullable(),
-  other_charge: int.nullable(),
-  gross: int.openapi({ description: 'The line’s value before discount and tax (quantity × the unit’s)' }),
-  discount: int,
-  taxable: int,
-  gst_rate_bp: int,
-  cgst: int,
-  sgst: int,
-  igst: int,
-  line_total: int,
+/** A line as the sale snapshotted it, less what only the till needs (ids, the rate's source, the unit price). */
+const InvoiceLineSchema = QuoteLineSchema.omit({
+  product_id: true,
+  piece_id: true,
+  rate_source: true,
+  unit_price: true,
 });
 
 export const InvoiceSchema = z
@@ -92,7 +73,7 @@ export const InvoiceSchema = z
       description: 'UTGST where the place of supply is a union territory without a legislature',
     }),
     reverse_charge: z.literal(false).openapi({ description: 'Tax payable on reverse charge (CGST Rule 46(p)): never' }),
-    lines: z.array(InvoiceLineSchema),
+    lines: z.array(InvoiceLineSchema).openapi({ description: 'Weights are per unit; amounts are the whole line’s' }),
     taxes_by_rate: z.array(
       z.object({ gst_rate_bp: int, taxable: int, cgst: int, sgst: int, igst: int }).openapi({
         description: 'CGST Rule 46(l)–(m)',
