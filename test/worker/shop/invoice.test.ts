@@ -8,7 +8,7 @@ import { DOCUMENT_CSP } from '../../../src/http/security-headers';
 import { totalsFields } from '../../../src/shop/pricing/schemas';
 import { newShop, newStaff, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
-import { addRate, GSTIN_27, registeredShop } from './billing-fixtures';
+import { addRate, GSTIN_27, patchShop, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
 import { chain, readmeTable } from './readme-tables';
 import { sell } from './sales-fixtures';
@@ -176,6 +176,10 @@ describe('the invoice document', () => {
       expect(inv.taxes_by_rate[0].taxable).toBe(total(at300, 'taxable'));
       expect(inv.amount_due).toBe(sale.total);
       expect(sale.igst > 0).toBe(place !== undefined);
+      // Two rates: each tax names the value it is on.
+      const html = await (await page(owner, sale.id)).text();
+      expect(html).toContain(place ? 'IGST @ 12.00% on ₹' : 'CGST @ 6.00% on ₹');
+      expect(html).toContain(place ? 'Inter-State supply: IGST' : 'Intra-State supply: CGST + SGST');
     }
   });
 
@@ -201,6 +205,14 @@ describe('the invoice document', () => {
     expect(html).toContain('Bill of Supply');
     expect(html).toContain('₹1,02,304.50');
     expect(html).not.toContain('CGST @');
+
+    // Registered under composition: still a bill of supply, which says why it carries no tax.
+    await patchShop(owner, { gstin: GSTIN_27, state_code: '27', gst_scheme: 'composition' });
+    const later = await sold(owner, { items: [{ product_id: p.id, quantity: 1 }] });
+    expect(await invoiceOf(owner, later.id)).toMatchObject({ title: 'Bill of Supply', composition: true, cgst: 0 });
+    expect(await (await page(owner, later.id)).text()).toContain(
+      'Composition taxable person, not eligible to collect tax on supplies',
+    );
   });
 
   it('a voided sale keeps its number and its invoice says CANCELLED', async () => {
