@@ -382,7 +382,7 @@ export function quote(input: QuoteInput): Outcome<Quote> {
 }
 
 /** The invoice's tax totals by rate (CGST Rule 46(l)–(m): rate and amount of each tax), lowest rate first. */
-export function taxesByRate(lines: readonly QuoteLine[]): TaxByRate[] {
+export function taxesByRate(lines: readonly TaxByRate[]): TaxByRate[] {
   const byRate = new Map<number, TaxByRate>();
   for (const l of lines) {
     const t = byRate.get(l.gst_rate_bp) ?? { gst_rate_bp: l.gst_rate_bp, taxable: 0, cgst: 0, sgst: 0, igst: 0 };

@@ -1,11 +1,14 @@
-// The printable documents' shell (the purchase voucher now, the tax invoice next): one A4 page that
+// The printable documents' shell (the purchase voucher and the tax invoice): one A4 page that
 // needs nothing but itself. No script, no font, no image, no link: every byte is in the response and
 // the only thing its CSP allows beyond the JSON routes' is the inline <style> (DOCUMENT_CSP). Every
 // value that came from a person goes through `escapeHtml`.
+
+import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { SellerSnapshot } from '../../db/schema';
+import type { SellerSnapshot, TENDER_METHODS } from '../../db/schema';
 import { DOCUMENT_CSP } from '../../http/security-headers';
 import type { AppEnv } from '../../http/types';
+import type { ExchangeLineSchema } from '../pricing/schemas';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -27,6 +30,9 @@ export function rupees(paise: number): string {
   const whole = indianGroups(String(Math.floor(abs / 100)));
   return `${paise < 0 ? '−' : ''}₹${whole}.${String(abs % 100).padStart(2, '0')}`;
 }
+
+/** Paise as rupees without the ₹ sign, for tables whose header names the currency. */
+export const amount = (paise: number): string => rupees(paise).replace('₹', '');
 
 /** Milligrams as grams with three decimals, exact: 8500 → 8.500 g. */
 export function grams(mg: number): string {
@@ -57,9 +63,17 @@ th { background: #eee; font-size: 8.5pt; text-align: left; }
 td.n, th.n { text-align: right; white-space: nowrap; }
 tfoot td { font-weight: bold; }
 .words { margin: 2mm 0; font-style: italic; }
-.sign { display: flex; justify-content: space-between; margin-top: 18mm; }
+.sign { display: flex; justify-content: space-between; margin-top: 14mm; break-inside: avoid; }
 .sign p { border-top: 0.5pt solid #111; padding-top: 1mm; min-width: 60mm; text-align: center; }
 .note { color: #444; margin-top: 2mm; }
+table.lines { font-size: 7pt; line-height: 1.15; }
+table.lines th, table.lines td { padding: 0.4mm 0.5mm; }
+.columns { display: flex; gap: 5mm; align-items: flex-start; }
+.columns > * { flex: 1; }
+table.lines td.item { min-width: 24mm; }
+.totals { width: auto; flex: none; }
+.totals td, .totals th { white-space: nowrap; padding: 0.8mm 1.5mm; }
+.stamp { border: 2pt solid #b00; color: #b00; font-size: 16pt; font-weight: bold; text-align: center; letter-spacing: 0.3em; margin: 3mm 0; padding: 1mm; }
 `;
 
 /** A whole document: `<!doctype html>`, its title and the shell's styles around `body` (already HTML). */
@@ -104,3 +118,56 @@ ${paragraphs(shop.address, shop.gstin ? `GSTIN ${shop.gstin}` : null, shop.state
 /** The response for a document page: HTML under DOCUMENT_CSP, never cached (it names a customer). */
 export const htmlDocument = (c: Context<AppEnv>, html: string) =>
   c.html(html, 200, { 'Content-Security-Policy': DOCUMENT_CSP, 'Cache-Control': 'private, no-store' });
+
+/** How a document names a tender. */
+export const TENDER_LABEL: Record<(typeof TENDER_METHODS)[number], string> = {
+  cash: 'Cash',
+  card: 'Card',
+  upi: 'UPI',
+  bank: 'Bank transfer',
+  khata: 'Khata (credit)',
+};
+
+type OldGoldLine = z.infer<typeof ExchangeLineSchema>;
+
+const rateNote = (l: OldGoldLine) =>
+  l.rate_source === 'given' ? 'given' : l.rate_source === 'exact' ? `of ${l.rate_date}` : `${l.rate_date}, scaled`;
+
+/**
+ * Old gold as priced, one row a line with its weights, tested purity, rate and deduction: the lines
+ * of a purchase voucher, the exchange lines of an invoice (a deduction from its total).
+ */
+export const oldGoldTable = (lines: readonly OldGoldLine[], footer: string, total: number): string =>
+  `<table>
+<thead><tr><th class="n">#</th><th>Metal</th><th class="n">Purity</th><th class="n">Gross</th><th class="n">Less</th><th class="n">Net</th><th class="n">Rate</th><th class="n">Deduction</th><th class="n">Value</th></tr></thead>
+<tbody>
+${lines
+  .map(
+    (l, i) => `<tr>
+<td class="n">${i + 1}</td>
+<td>${escapeHtml(l.metal)}</td>
+<td class="n">${l.purity}</td>
+<td class="n">${grams(l.gross_weight_mg)}</td>
+<td class="n">${grams(l.less_weight_mg)}</td>
+<td class="n">${grams(l.net_weight_mg)}</td>
+<td class="n">${rupees(l.rate_per_gram)}/g<br><small>${escapeHtml(rateNote(l))}</small></td>
+<td class="n">${percent(l.deduction_bp)}</td>
+<td class="n">${rupees(l.value)}</td>
+</tr>`,
+  )
+  .join('\n')}
+</tbody>
+<tfoot><tr><td colspan="8">${escapeHtml(footer)}</td><td class="n">${rupees(total)}</td></tr></tfoot>
+</table>`;
+
+/** The tenders as a two-column table. */
+export const paymentsTable = (
+  payments: readonly { method: keyof typeof TENDER_LABEL; amount: number }[],
+  heading: string,
+) =>
+  `<table>
+<thead><tr><th>${escapeHtml(heading)}</th><th class="n">Amount</th></tr></thead>
+<tbody>
+${payments.map((x) => `<tr><td>${escapeHtml(TENDER_LABEL[x.method])}</td><td class="n">${rupees(x.amount)}</td></tr>`).join('\n')}
+</tbody>
+</table>`;

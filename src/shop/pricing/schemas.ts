@@ -162,17 +162,22 @@ export const ExchangeLineSchema = z.object({
   value: int,
 });
 
+/** A sale's money, as the quote, the sale and the invoice all show it. */
+export const totalsFields = {
+  subtotal: int,
+  discount: int,
+  taxable: int,
+  cgst: int,
+  sgst: int,
+  igst: int,
+  round_off: int,
+  total: int,
+};
+
 export const QuoteSchema = z
   .object({
     items: z.array(QuoteLineSchema),
-    subtotal: int,
-    discount: int,
-    taxable: int,
-    cgst: int,
-    sgst: int,
-    igst: int,
-    round_off: int,
-    total: int,
+    ...totalsFields,
     exchange: z.array(ExchangeLineSchema),
     exchange_total: int,
     place_of_supply: z

@@ -3,7 +3,10 @@ import { signedIn } from '../../auth/guard';
 import { ApiError } from '../../http/errors';
 import { DATE, idParam, startOf } from '../../http/fields';
 import { IDEMPOTENCY_ERRORS, IdempotencyHeader, idempotentRequest } from '../../http/idempotency';
-import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf } from '../../http/openapi';
+import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf, z } from '../../http/openapi';
+import { InvoiceSchema, invoiceOf } from '../documents/invoice';
+import { invoicePage } from '../documents/invoice-page';
+import { htmlDocument } from '../documents/page';
 import { CreateSale, type Sale, SaleListQuery, SaleSchema } from './schemas';
 import { createSale, getSale, listSales, voidSale } from './service';
 
@@ -107,6 +110,47 @@ export const saleRoutes = createRouter()
       responses: { 200: jsonContent(dataOf(SaleSchema), 'The sale') },
     }),
     async (c) => ok(c, await getSale(c, c.req.valid('param').id)),
+  )
+  .openapi(
+    defineRoute({
+      method: 'get',
+      path: '/{id}/invoice',
+      operationId: 'getSaleInvoice',
+      errors: ['NO_INVOICE'],
+      tags,
+      ...signedIn('cashier'),
+      summary: 'The sale’s tax invoice (or bill of supply) as a document (a cashier: their own sales only)',
+      description:
+        'Everything the printed invoice shows (CGST Rule 46; a bill of supply, Rule 49), from the sale as recorded: ' +
+        'the seller and buyer snapshots, number and date, place of supply with its State’s name, each line’s HSN, ' +
+        'HUID, purity, weights, rate, charges, taxable value and taxes, the taxes by rate, the old gold taken in ' +
+        'as a deduction, tenders, round-off, total, the amount due after the exchange, and the total in words ' +
+        '(lakh, crore). A voided sale’s invoice keeps its number and says `cancelled`. A sale recorded before ' +
+        'invoices existed has no number and no invoice: 409 `NO_INVOICE`.',
+      request: { params: idParam },
+      responses: { 200: jsonContent(dataOf(InvoiceSchema), 'The invoice') },
+    }),
+    async (c) => ok(c, invoiceOf(await getSale(c, c.req.valid('param').id))),
+  )
+  .openapi(
+    defineRoute({
+      method: 'get',
+      path: '/{id}/invoice.html',
+      operationId: 'getSaleInvoicePage',
+      errors: ['NO_INVOICE'],
+      tags,
+      ...signedIn('cashier'),
+      summary: 'The invoice as a printable A4 page',
+      description:
+        'The same document as GET /sales/{id}/invoice, self-contained HTML (no script, image, font or other ' +
+        'request); its Content-Security-Policy adds only `style-src` for its inline styles to the JSON routes’ ' +
+        "`default-src 'none'`. A voided sale's page is stamped CANCELLED.",
+      request: { params: idParam },
+      responses: {
+        200: { content: { 'text/html': { schema: z.string() } }, description: 'The invoice page' },
+      },
+    }),
+    async (c) => htmlDocument(c, invoicePage(invoiceOf(await getSale(c, c.req.valid('param').id)))),
   )
   .openapi(
     defineRoute({

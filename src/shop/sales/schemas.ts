@@ -5,7 +5,7 @@
 import { DOCUMENT_TYPES, PAYMENT_METHODS, SALE_STATUSES, TENDER_METHODS } from '../../db/schema';
 import { instant, money } from '../../http/fields';
 import { PageQuery, z } from '../../http/openapi';
-import { ExchangeLineSchema, QuoteLineSchema, quoteFields, uniqueLines } from '../pricing/schemas';
+import { ExchangeLineSchema, QuoteLineSchema, quoteFields, totalsFields, uniqueLines } from '../pricing/schemas';
 
 const Tender = z.strictObject({ method: z.enum(TENDER_METHODS), amount: money.min(1) });
 
@@ -55,14 +55,7 @@ export const SaleSchema = z
     customer_id: z.string().nullable(),
     cashier_id: z.string(),
     items: z.array(SaleLineSchema),
-    subtotal: int,
-    discount: int,
-    taxable: int,
-    cgst: int,
-    sgst: int,
-    igst: int,
-    round_off: int,
-    total: int,
+    ...totalsFields,
     exchange: z.array(ExchangeLineSchema),
     exchange_total: int,
     place_of_supply: z.string().nullable(),
