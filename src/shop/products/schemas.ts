@@ -12,6 +12,7 @@ import {
 } from '../../db/schema';
 import { cleanText, money, queryBool, queryInt, stoneLines, weightMg } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
+import { type ProductImage, ProductImageSchema } from '../images/read';
 
 /** Parts per thousand each metal is sold at: 9K–24K gold, 800 silver up, 850 platinum up. */
 export const PURITY: Record<Metal, { min: number; max: number }> = {
@@ -79,6 +80,7 @@ export const ProductSchema = z
     gst_rate_bp: z.number().int().nullable().openapi({ description: "null: the shop's gst_rate_bp" }),
     stock: z.number().int(),
     active: z.boolean(),
+    images: z.array(ProductImageSchema).openapi({ description: 'Oldest first: the first is the cover' }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -87,7 +89,7 @@ export const ProductSchema = z
 export type Product = z.infer<typeof ProductSchema>;
 type Row = typeof products.$inferSelect;
 
-export const toProduct = (p: Row): Product => ({
+export const toProduct = (p: Row, images: ProductImage[]): Product => ({
   id: p.id,
   sku: p.sku,
   name: p.name,
@@ -110,6 +112,7 @@ export const toProduct = (p: Row): Product => ({
   gst_rate_bp: p.gstRateBp,
   stock: p.stock,
   active: p.active,
+  images,
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });

@@ -3,6 +3,7 @@ import { readAnyReplica } from '../../db/client';
 import { CATEGORIES, METALS } from '../../db/schema';
 import { createRouter, dataOf, defineRoute, pageOf, z } from '../../http/openapi';
 import { byIp, rateLimit } from '../../rate-limit/middleware';
+import { ProductImageSchema } from '../images/read';
 import { StorefrontQuery } from '../products/schemas';
 import {
   CLIENT_CACHE_CONTROL,
@@ -30,6 +31,7 @@ const StorefrontProductSchema = z
     stone_weight_mg: z.number().int(),
     price: z.number().int().openapi({ description: 'Paise' }),
     in_stock: z.boolean(),
+    images: z.array(ProductImageSchema).openapi({ description: 'Oldest first: the first is the cover' }),
   })
   .openapi('StorefrontProduct');
 

@@ -18,6 +18,7 @@ import { inShop } from '../../db/scope';
 import { notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { sha256Base64Url } from '../../lib/encoding';
+import { imagesByProduct, imagesQuery, type ProductImage } from '../images/read';
 import type { ProductFilter, ProductSort } from '../products/schemas';
 import { listProductRows } from '../products/service';
 import { type StorefrontShop, storefrontShops } from './shop-memo';
@@ -42,10 +43,11 @@ export interface StorefrontProduct {
   stone_weight_mg: number;
   price: number;
   in_stock: boolean;
+  images: ProductImage[];
 }
 
 /** Public fields only: no stock count, making charge, shop id, active flag or timestamps. */
-export const toStorefrontProduct = (p: typeof products.$inferSelect): StorefrontProduct => ({
+export const toStorefrontProduct = (p: typeof products.$inferSelect, images: ProductImage[]): StorefrontProduct => ({
   id: p.id,
   sku: p.sku,
   name: p.name,
@@ -58,6 +60,7 @@ export const toStorefrontProduct = (p: typeof products.$inferSelect): Storefront
   stone_weight_mg: p.stoneWeightMg,
   price: p.basePrice,
   in_stock: p.stock > 0,
+  images,
 });
 
 /** An active shop by slug; unknown and suspended shops are both simply not there. */
@@ -71,6 +74,7 @@ export async function storefrontShop(c: C, slug: string): Promise<StorefrontShop
     return row?.status === 'active' ? { id: row.id, catalogVersion: row.catalogVersion } : null;
   });
   if (!shop) throw notFound('Shop');
+  c.set('publicShopId', shop.id);
   return shop;
 }
 
@@ -81,21 +85,26 @@ export interface StorefrontListOptions extends Omit<ProductFilter, 'include_inac
 }
 
 export async function storefrontList(c: C, shop: StorefrontShop, o: StorefrontListOptions) {
-  const { rows, total } = await listProductRows(dbOf(c), shop.id, { ...o, include_inactive: false });
+  const { rows, total, images } = await listProductRows(dbOf(c), shop.id, { ...o, include_inactive: false });
+  const byProduct = imagesByProduct(c, images);
   return {
     success: true as const,
-    data: rows.map(toStorefrontProduct),
+    data: rows.map((r) => toStorefrontProduct(r, byProduct.get(r.id) ?? [])),
     meta: { page: o.page, limit: o.limit, total, total_pages: Math.ceil(total / o.limit) },
   };
 }
 
 export async function storefrontProduct(c: C, shop: StorefrontShop, id: string) {
-  const [row] = await dbOf(c)
-    .select()
-    .from(products)
-    .where(inShop(products, shop.id, eq(products.id, id), eq(products.active, true)));
+  const db = dbOf(c);
+  const [[row], images] = await db.batch([
+    db
+      .select()
+      .from(products)
+      .where(inShop(products, shop.id, eq(products.id, id), eq(products.active, true))),
+    imagesQuery(db, shop.id, [id]),
+  ]);
   if (!row) throw notFound('Product');
-  return { success: true as const, data: toStorefrontProduct(row) };
+  return { success: true as const, data: toStorefrontProduct(row, imagesByProduct(c, images).get(id) ?? []) };
 }
 
 /**

@@ -193,9 +193,12 @@ function checkResponse(res: Response, text: string, method: string, sentHeaders:
   return body;
 }
 
-/** What the app's own middleware answers before any route is found: a bad body, a broken config. */
+/**
+ * What the app's own middleware answers before any route is found: a bad body (PUT's raw body is its
+ * route's to judge), a broken config.
+ */
 const beforeRouting = (method: string): [number, string[]][] => [
-  ...(['GET', 'HEAD'].includes(method)
+  ...(['GET', 'HEAD', 'PUT'].includes(method)
     ? []
     : ([
         [400, ['MALFORMED_JSON']],

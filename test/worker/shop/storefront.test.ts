@@ -19,6 +19,7 @@ const PUBLIC_FIELDS = [
   'stone_weight_mg',
   'price',
   'in_stock',
+  'images',
 ].sort();
 
 /** A public visitor: no token, an address of its own (the public limit is per IP). */
