@@ -2,7 +2,7 @@
 // refused with nothing stored, the public bytes with their caching and tenancy, roles.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { bytesOf, type ImageFixture, IMAGES } from '../../support/image-fixtures';
+import { bytesOf, IMAGES, type ImageFixture } from '../../support/image-fixtures';
 import { newShop, newStaff, randomIp, type Session } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
@@ -81,13 +81,7 @@ describe('product images', () => {
       'UNSUPPORTED_IMAGE',
     ],
     ['an empty body', () => new Uint8Array(0), 'image/png', 415, 'UNSUPPORTED_IMAGE'],
-    [
-      'a PNG cut off before its size',
-      () => bytesOf(IMAGES.png).slice(0, 20),
-      'image/png',
-      415,
-      'UNSUPPORTED_IMAGE',
-    ],
+    ['a PNG cut off before its size', () => bytesOf(IMAGES.png).slice(0, 20), 'image/png', 415, 'UNSUPPORTED_IMAGE'],
     [
       'a 6 MiB file that starts as a real PNG',
       () => {
@@ -179,9 +173,9 @@ describe('product images', () => {
     expect((await visit(new URL(onB.url).pathname)).status).toBe(200);
 
     // Under the wrong product it is not there; under its own, it goes with its bytes.
-    expect((await call(`/api/v1/products/${a.id}/images/${onB.id}`, { method: 'DELETE', token: owner.access })).status).toBe(
-      404,
-    );
+    expect(
+      (await call(`/api/v1/products/${a.id}/images/${onB.id}`, { method: 'DELETE', token: owner.access })).status,
+    ).toBe(404);
     await call(`/api/v1/products/${b.id}/images/${onB.id}`, { method: 'DELETE', token: owner.access });
     expect(await stored(owner)).toEqual({ rows: 0, objects: 0 });
     const audit = await env.DB.prepare(
