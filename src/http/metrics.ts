@@ -7,13 +7,13 @@ import type { AppEnv } from './types';
 
 /**
  * The data point of one answered request. Column order is the contract of the README's queries:
- * blob1 route template (`*` when no route matched), blob2 method, blob3 status class (`2xx`…),
+ * blob1 route template (`/*`, the app-wide middleware's, when no route matched), blob2 method, blob3 status class (`2xx`…),
  * blob4 shop id (empty when unknown); double1 duration in ms, double2 status. The index (the
  * sampling key, at most 96 bytes) is the route template, so a rare route keeps its own sample
  * beside a busy one (https://developers.cloudflare.com/analytics/analytics-engine/sampling/).
  */
 export function requestDataPoint(c: Context<AppEnv>, durationMs: number): AnalyticsEngineDataPoint {
-  const route = routePath(c, -1) || '*';
+  const route = routePath(c, -1);
   const status = c.res.status;
   const shop = c.get('auth')?.shopId ?? c.get('publicShopId') ?? '';
   return {
