@@ -16,6 +16,7 @@ import { newId, nowIso } from '../../src/lib/id';
 import { PUBLISHED_MODEL_KEY } from '../../src/ml/published';
 import { insert, literal as q } from '../lib/sql';
 import { d1, describeTarget, kvPut, ROOT, type Target, vars, wrangler } from '../lib/wrangler';
+import { backup, restore } from './backup';
 import { CliError, type Command, type Context, step } from './cli';
 import { newPassword, PASSWORD_OPTION, printPassword } from './password';
 
@@ -420,5 +421,7 @@ export const COMMANDS: Command[] = [
   userDeactivate,
   sessionsRevoke,
   migrate,
+  backup,
+  restore,
   modelPublish,
 ];

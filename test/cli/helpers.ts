@@ -15,12 +15,12 @@ export interface Run {
 }
 
 /**
- * One CLI run on the Worker's local state. stdin is a pipe (never a terminal): `input` feeds
+ * One CLI run on the Worker's local state (or `persistTo`). stdin is a pipe (never a terminal): `input` feeds
  * --password-stdin, and a destructive command without --yes has no one to ask. Asynchronous, so the
  * event loop sees the Worker close idle keep-alive sockets meanwhile (a blocked loop would reuse one).
  */
-export function admin(args: string[], input = ''): Promise<Run> {
-  const child = spawn(TSX, ['scripts/admin/main.ts', ...args, '--persist-to', inject('workerState')], {
+export function admin(args: string[], input = '', persistTo = inject('workerState')): Promise<Run> {
+  const child = spawn(TSX, ['scripts/admin/main.ts', ...args, '--persist-to', persistTo], {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
   });
@@ -40,8 +40,8 @@ export function admin(args: string[], input = ''): Promise<Run> {
 }
 
 /** A run that must succeed. */
-export async function adminOk(args: string[], input = ''): Promise<Run> {
-  const r = await admin(args, input);
+export async function adminOk(args: string[], input = '', persistTo?: string): Promise<Run> {
+  const r = await admin(args, input, persistTo);
   expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
   return r;
 }
