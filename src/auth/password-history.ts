@@ -12,23 +12,29 @@ import { verifyPassword } from './password';
 /** Passwords before the current one that are kept and refused again. */
 export const PREVIOUS_PASSWORDS_KEPT = 4;
 
-/** 422 PASSWORD_REUSED when `candidate` is the user's current password or one of the kept ones. */
-export async function refuseReuse(db: Db, user: { id: string; passwordHash: string }, candidate: string) {
-  const kept = await db
+/** The kept hashes before the current one, newest first. */
+export const previousPasswordsQuery = (db: Db, userId: string) =>
+  db
     .select({ hash: passwordHistory.passwordHash })
     .from(passwordHistory)
-    .where(eq(passwordHistory.userId, user.id))
+    .where(eq(passwordHistory.userId, userId))
     .orderBy(desc(passwordHistory.createdAt), desc(passwordHistory.id))
     .limit(PREVIOUS_PASSWORDS_KEPT);
+
+/** Whether `candidate` is the password of any of `hashes` (the current one and the kept ones). */
+export async function isReused(candidate: string, hashes: string[]): Promise<boolean> {
   // One at a time, stopping at the first match: scrypt runs on the isolate's one thread anyway.
-  for (const hash of [user.passwordHash, ...kept.map((k) => k.hash)]) {
-    if ((await verifyPassword(candidate, hash)).ok) {
-      throw new ApiError(
-        422,
-        'PASSWORD_REUSED',
-        `The new password must differ from the current one and the ${PREVIOUS_PASSWORDS_KEPT} before it`,
-      );
-    }
+  for (const hash of hashes) if ((await verifyPassword(candidate, hash)).ok) return true;
+  return false;
+}
+
+export const REUSE_MESSAGE = `The new password must differ from the current one and the ${PREVIOUS_PASSWORDS_KEPT} before it`;
+
+/** 422 PASSWORD_REUSED when `candidate` is the user's current password or one of the kept ones. */
+export async function refuseReuse(db: Db, user: { id: string; passwordHash: string }, candidate: string) {
+  const kept = await previousPasswordsQuery(db, user.id);
+  if (await isReused(candidate, [user.passwordHash, ...kept.map((k) => k.hash)])) {
+    throw new ApiError(422, 'PASSWORD_REUSED', REUSE_MESSAGE);
   }
 }
 
