@@ -8,6 +8,7 @@ import { configGuard } from './http/config-guard';
 import { cors } from './http/cors';
 import { onError } from './http/errors';
 import { requestLog } from './http/logger';
+import { metrics } from './http/metrics';
 import { notFoundHandler } from './http/not-found';
 import { createRouter } from './http/openapi';
 import { requestId } from './http/request-id';
@@ -16,6 +17,7 @@ import { predictionRoutes, rateForecastRoutes } from './ml/routes';
 import { opsRoutes } from './ops/routes';
 import { auditRoutes } from './shop/audit/routes';
 import { customerRoutes } from './shop/customers/routes';
+import { productImageRoutes, storefrontImageRoutes } from './shop/images/routes';
 import { khataRoutes } from './shop/khata/routes';
 import { oldGoldRoutes } from './shop/old-gold/routes';
 import { pieceRoutes } from './shop/pieces/routes';
@@ -31,6 +33,7 @@ export function createApp() {
   const app = createRouter();
   app.use(
     '*',
+    metrics,
     requestId,
     requestLog,
     timing({ totalDescription: 'Total' }),
@@ -46,8 +49,10 @@ export function createApp() {
   app.route('/api/v1/shop', shopProfileRoutes);
   app.route('/api/v1/users', userRoutes);
   app.route('/api/v1/products', productRoutes);
+  app.route('/api/v1/products', productImageRoutes);
   app.route('/api/v1/pieces', pieceRoutes);
   app.route('/api/v1/storefront', storefrontRoutes);
+  app.route('/api/v1/storefront', storefrontImageRoutes);
   app.route('/api/v1/rates', rateRoutes);
   app.route('/api/v1/rates', rateForecastRoutes);
   app.route('/api/v1/audit', auditRoutes);

@@ -43,6 +43,8 @@ const ConfigSchema = z
     DB: binding('DB', 'prepare'),
     AUTH_KV: binding('AUTH_KV', 'get'),
     RATE_LIMITER: binding('RATE_LIMITER', 'idFromName'),
+    IMAGES: binding('IMAGES', 'head'),
+    METRICS: binding('METRICS', 'writeDataPoint'),
     ENVIRONMENT: z.enum(['development', 'production']).default('production'),
     CORS_ORIGINS: z
       .string()

@@ -5,6 +5,8 @@ export interface Env {
   DB: D1Database;
   AUTH_KV: KVNamespace;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  IMAGES: R2Bucket;
+  METRICS: AnalyticsEngineDataset;
   ENVIRONMENT?: string;
   CORS_ORIGINS?: string;
   SIGNUP_ENABLED?: string;

@@ -1,10 +1,13 @@
-// The admin commands. Each change is one D1 batch (all or nothing) with its audit entry (actor
-// "admin-cli"); where sessions must end, the same batch revokes the refresh families and returns
-// D1's clock, and a KV mark then kills the live access tokens issued before it: the keys and values
-// the Worker's revocation check reads (src/auth/revocation.ts), the clock the Worker's own is
-// compared with (not this machine's).
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
 import { z } from 'zod';
 import { hashPassword } from '../../src/auth/password';
+import {
+  isReused,
+  keepPreviousPasswordQueries,
+  previousPasswordsQuery,
+  REUSE_MESSAGE,
+} from '../../src/auth/password-history';
 import { beforeMark, keys, markTtl } from '../../src/auth/revocation';
 import { email, personName, slug } from '../../src/auth/schemas';
 import { isUniqueViolation } from '../../src/db/errors';
@@ -13,12 +16,16 @@ import { cleanText } from '../../src/http/fields';
 import { newId, nowIso } from '../../src/lib/id';
 import { PUBLISHED_MODEL_KEY } from '../../src/ml/published';
 import { shippedPriceVersions } from '../lib/price-models';
-import { insert, literal as q } from '../lib/sql';
+import { inlined, insert, literal as q } from '../lib/sql';
 import { d1, describeTarget, kvPut, type Target, vars, wrangler } from '../lib/wrangler';
+import { backup, restore } from './backup';
 import { CliError, type Command, type Context, step } from './cli';
 import { newPassword, PASSWORD_OPTION, printPassword } from './password';
 
 const ACTOR = 'admin-cli';
+
+/** Builds the Worker's Drizzle queries as text (`inlined`); it has no database and never runs one. */
+const offline = drizzle({} as D1Database);
 
 /** D1's time in epoch ms, the last statement of a batch that ends sessions. */
 const D1_NOW = `SELECT CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER) AS now`;
@@ -283,10 +290,23 @@ const userResetPassword: Command = {
     await ctx.confirm(
       `Reset the password of ${userEmail} (${user.role} at ${user.shop_slug}) and sign them out everywhere?`,
     );
+    // The Worker's history rule (src/auth/password-history.ts): a password given on stdin may not be
+    // one of the user's last 5; a generated one is new by construction. Either way the replaced hash
+    // is kept, so the user's own next change is checked against it.
+    const [current, kept] = d1(ctx.target, [
+      `SELECT password_hash FROM users WHERE id = ${q(user.id)}`,
+      inlined(previousPasswordsQuery(offline, user.id)),
+    ]);
+    const previous = String(current?.[0]?.password_hash);
+    // wrangler names the column as SQL does (`password_hash`), not by Drizzle's alias: take the one there is.
+    const hashes = [previous, ...(kept ?? []).map((k) => String(Object.values(k)[0]))];
+    if (!pw.generated && (await isReused(pw.password, hashes))) throw new CliError(REUSE_MESSAGE);
     const hash = await hashPassword(pw.password);
     step(`D1 ${describeTarget(ctx.target)}: setting the password and revoking refresh tokens`);
+    const landed = sql`(SELECT password_hash FROM users WHERE id = ${user.id}) = ${hash}`;
     const { now } = d1Timed(ctx.target, [
       `UPDATE users SET password_hash = ${q(hash)}, updated_at = ${q(nowIso())} WHERE id = ${q(user.id)}`,
+      ...keepPreviousPasswordQueries(offline, user.id, previous, landed).map(inlined),
       audit({ shopId: user.shop_id, action: 'user.password_reset', targetType: 'user', targetId: user.id }),
       revokeFamilies(`user_id = ${q(user.id)}`),
     ]);
@@ -411,5 +431,7 @@ export const COMMANDS: Command[] = [
   userDeactivate,
   sessionsRevoke,
   migrate,
+  backup,
+  restore,
   modelPublish,
 ];

@@ -26,3 +26,14 @@ export function insertWhere(table: string, rows: Record<string, Value>[], condit
   const values = rows.map((r) => `(${columns.map((c) => literal(r[c])).join(', ')})`).join(',\n  ');
   return `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) SELECT * FROM (VALUES\n  ${values}) WHERE ${condition}`;
 }
+
+/**
+ * A Drizzle query of the Worker's own (built, never run, by a client without a database) as SQL text:
+ * each `?` becomes its parameter's literal. Drizzle writes values only as parameters, so every `?`
+ * in its text is one.
+ */
+export function inlined(query: { toSQL(): { sql: string; params: unknown[] } }): string {
+  const { sql, params } = query.toSQL();
+  let i = 0;
+  return sql.replace(/\?/g, () => literal(params[i++] as Value));
+}

@@ -2,6 +2,8 @@
 // `npm start` uses, or a `--persist-to` directory) or, with `--remote`, the production resources.
 // Every failure becomes one WranglerError whose message says what went wrong and what to do.
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -90,7 +92,26 @@ export function d1(target: Target, statements: string[]): Row[][] {
   return (JSON.parse(out) as { results: Row[] }[]).map((r) => r.results);
 }
 
-/** Runs a .sql file (local only: the seed). */
+/**
+ * `wrangler d1 export DB --output <file>`. Locally wrangler exports only <config dir>/.wrangler/state
+ * (export has no --persist-to), so another state goes through a temporary directory holding a copy
+ * of wrangler.toml and a .wrangler/state link to that state.
+ */
+export function exportD1(target: Target, output: string) {
+  const args = ['d1', 'export', 'DB', '--output', path.resolve(output), '--skip-confirmation'];
+  if (target.remote || !target.persistTo) return wrangler(args, target.remote ? target : { remote: false });
+  const dir = mkdtempSync(path.join(tmpdir(), 'tijori-export-'));
+  try {
+    mkdirSync(path.join(dir, '.wrangler'));
+    symlinkSync(path.resolve(ROOT, target.persistTo), path.join(dir, '.wrangler', 'state'), 'dir');
+    copyFileSync(path.join(ROOT, 'wrangler.toml'), path.join(dir, 'wrangler.toml'));
+    return wrangler([...args, '--config', path.join(dir, 'wrangler.toml')], { remote: false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a .sql file (local only: the seed, a restore). */
 export const d1File = (target: Target, file: string) => wrangler(['d1', 'execute', 'DB', '--file', file], target);
 
 export function kvPut(target: Target, key: string, value: string, ttlSeconds?: number) {

@@ -127,9 +127,10 @@ export const authRoutes = createRouter()
       method: 'post',
       path: '/password',
       operationId: 'changePassword',
-      errors: ['WEAK_PASSWORD', 'INVALID_CURRENT_PASSWORD'],
+      errors: ['WEAK_PASSWORD', 'INVALID_CURRENT_PASSWORD', 'PASSWORD_REUSED', 'CONCURRENT_UPDATE'],
       tags,
       summary: 'Change password; other sessions end',
+      description: 'The new password may not be the current one nor any of the 4 before it (422 PASSWORD_REUSED).',
       // It checks a password, so it is limited like a sign-in, per user: a stolen access token must not
       // be an unlimited guesser of the current password.
       ...signedIn('cashier', rateLimit('login', byUser, closed)),

@@ -1,7 +1,7 @@
 // Accounts and sessions: the rules behind /auth. Handlers parse and call; these decide.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { auditQuery, auditQueryForEmail, recordAudit } from '../audit/record';
+import { auditQuery, auditQueryForEmail, auditQueryWhen, recordAudit } from '../audit/record';
 import { dbOf } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import { type Role, shops, users } from '../db/schema';
@@ -10,6 +10,7 @@ import type { AppEnv } from '../http/types';
 import { newId, nowIso } from '../lib/id';
 import { authOf } from './caller';
 import { burnVerification, checkPasswordPolicy, hashPassword, verifyPassword } from './password';
+import { keepPreviousPasswordQueries, passwordChangedConcurrently, refuseReuse } from './password-history';
 import { revokeAccessToken, revokeFamilyAccess, revokeOtherSessionsAccess, revokeUserAccess } from './revocation';
 import { toShop, toUser } from './schemas';
 import { familyOf, revokeFamilyQuery, revokeUserFamiliesQuery, rotate, startFamily } from './sessions';
@@ -245,13 +246,22 @@ export async function changePassword(c: C, body: { current_password: string; new
     throw new ApiError(403, 'INVALID_CURRENT_PASSWORD', 'The current password is not correct');
   }
   checkPasswordPolicy(body.new_password, user.email);
+  await refuseReuse(db, user, body.new_password);
   const hash = await hashPassword(body.new_password);
+  // Salts make the new hash unique: this is true, later in the batch, only if this UPDATE went through.
+  const landed = sql`(SELECT ${users.passwordHash} FROM ${users} WHERE ${users.id} = ${user.id}) = ${hash}`;
   // Other sessions end; the one that changed the password keeps going. Its mark is a soft one, under
-  // its own key, so it cannot lift a harder mark (a demotion's) that is already there.
-  await db.batch([
-    db.update(users).set({ passwordHash: hash, updatedAt: nowIso() }).where(eq(users.id, user.id)),
-    auditQuery(c, { action: 'auth.password_changed', targetType: 'user', targetId: user.id }),
-    revokeUserFamiliesQuery(db, user.id, { family: auth.familyId }),
+  // its own key, so it cannot lift a harder mark (a demotion's) that is already there. A concurrent
+  // change of the same password wins; this one then changes nothing.
+  const [updated] = await db.batch([
+    db
+      .update(users)
+      .set({ passwordHash: hash, updatedAt: nowIso() })
+      .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash))),
+    ...keepPreviousPasswordQueries(db, user.id, user.passwordHash, landed),
+    auditQueryWhen(c, { action: 'auth.password_changed', targetType: 'user', targetId: user.id }, landed),
+    revokeUserFamiliesQuery(db, user.id, { family: auth.familyId, onlyIf: landed }),
   ]);
+  if (updated.meta.changes !== 1) throw passwordChangedConcurrently();
   await revokeOtherSessionsAccess(c.env.AUTH_KV, c.get('config'), user.id, auth.familyId);
 }

@@ -575,3 +575,51 @@ export const pieces = sqliteTable(
     check('pieces_weights', sql`${t.netWeightMg} <= ${t.grossWeightMg} AND ${t.stoneWeightMg} <= ${t.grossWeightMg}`),
   ],
 );
+
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
+
+// A product's photo. The bytes live in R2 under the shop and their SHA-256 (src/shop/images), so a
+// photo uploaded twice is stored once; this row is what the catalog and the storefront list.
+export const productImages = sqliteTable(
+  'product_images',
+  {
+    id: id(),
+    shopId: shopId(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    // Hex SHA-256 of the bytes: the R2 key's last part.
+    sha256: text('sha256').notNull(),
+    // What the magic bytes said, never what the client's header claimed.
+    contentType: text('content_type', { enum: IMAGE_TYPES }).notNull(),
+    bytes: integer('bytes').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // The same photo twice on one product is one image.
+    uniqueIndex('product_images_product_sha_uq').on(t.productId, t.sha256),
+    // A page of products reads its images by product, oldest first (the first is the cover).
+    index('product_images_product_created_idx').on(t.productId, t.createdAt, t.id),
+    // Whether any row of the shop still points at an R2 object before it is deleted.
+    index('product_images_shop_sha_idx').on(t.shopId, t.sha256),
+    check('product_images_size', sql`${t.width} > 0 AND ${t.height} > 0 AND ${t.bytes} > 0`),
+  ],
+);
+
+// The hashes a user's password had before the current one (users.password_hash), newest kept: a
+// new password may equal none of them nor the current one (API.md "Images and passwords").
+export const passwordHistory = sqliteTable(
+  'password_history',
+  {
+    id: id(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('password_history_user_created_idx').on(t.userId, t.createdAt, t.id)],
+);

@@ -23,7 +23,7 @@ export const cors = honoCors({
     if (allowed.includes('*')) return '*';
     return allowed.includes(origin) ? origin : null;
   },
-  allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   allowHeaders: ALLOW_HEADERS,
   exposeHeaders: EXPOSE_HEADERS,
   maxAge: 600,

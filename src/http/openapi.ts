@@ -4,7 +4,7 @@ import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { jsonBody as bodyMiddleware } from './body';
+import { jsonBody as bodyMiddleware, takesRawBody } from './body';
 import { configGuard } from './config-guard';
 import { ApiError, ERROR_CODES, ERROR_STATUS, type ErrorCode, errorsOf } from './errors';
 import type { AppEnv } from './types';
@@ -94,8 +94,8 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not found (also for another shop’s ids)',
   405: 'This path does not serve this method (`Allow` lists the methods it does)',
   409: 'Conflicts with the current state',
-  413: 'Body over 64 KiB',
-  415: 'Body is not `application/json`',
+  413: 'Body too large: over 64 KiB of JSON, or an image over 5 MiB',
+  415: 'Body is not `application/json` (an image upload: not a JPEG, PNG or WebP by its bytes)',
   422: 'Well-formed, but refused by a business rule; nothing was written',
   429: 'Rate limited (`Retry-After`, `RateLimit`, `RateLimit-Policy`)',
   500: 'Internal error, or the Worker is misconfigured',
@@ -144,7 +144,7 @@ export const defineRoute = <R extends RouteConfig & { operationId: string; error
     ...(configGuard.errors ?? []),
     'INTERNAL_ERROR',
     'METHOD_NOT_ALLOWED',
-    ...(route.method === 'get' ? [] : bodyMiddleware.errors),
+    ...(route.method === 'get' || takesRawBody(route.method) ? [] : bodyMiddleware.errors),
     ...middleware.flatMap((m) => m.errors ?? []),
     ...noEmptyQueryName.errors,
     ...(route.request?.params ? (['NOT_FOUND'] as const) : []),

@@ -18,6 +18,11 @@ const HEADERS: Record<string, string> = {
   'Permissions-Policy':
     'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()',
   'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+/** Defaults a route may widen: the docs page its CSP, a storefront image its CORP (cross-origin). */
+const DEFAULTS: Record<string, string> = {
+  'Content-Security-Policy': JSON_CSP,
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
@@ -25,6 +30,6 @@ const HEADERS: Record<string, string> = {
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   for (const [name, value] of Object.entries(HEADERS)) c.res.headers.set(name, value);
-  if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', JSON_CSP);
+  for (const [name, value] of Object.entries(DEFAULTS)) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
   c.res.headers.delete('X-Powered-By');
 });

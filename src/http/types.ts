@@ -12,6 +12,8 @@ export interface AppVariables {
   d1Start?: 'first-primary' | 'first-unconstrained';
   /** Set by the auth guard on authenticated routes; the request log line reads it. */
   auth?: AuthContext;
+  /** The shop a public (storefront) request is about, once known; the metrics data point reads it. */
+  publicShopId?: string;
   /**
    * KV values a route asked the guard to read in its revocation read (`signedIn(…, { alsoRead })`),
    * so the route needs no KV round trip of its own; a key absent from KV maps to null.

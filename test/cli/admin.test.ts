@@ -164,7 +164,20 @@ describe('admin CLI: users and sessions', () => {
     // Without --password-stdin a new one is generated and printed once.
     const generated = printedPassword(await adminOk(['user', 'reset-password', shop.email, '--yes']));
     expect((await login(shop.email, NEW_PASSWORD)).status).toBe(401);
-    expect((await login(shop.email, generated)).status).toBe(200);
+    const signedIn = await login(shop.email, generated);
+    expect(signedIn.status).toBe(200);
+
+    // The history rule holds here too: one of the last 5 is refused, nothing changes; and the
+    // replaced passwords are kept, so the user's own change back to one is refused by the API.
+    const reused = await admin(['user', 'reset-password', shop.email, '--password-stdin', '--yes'], NEW_PASSWORD);
+    expect(reused.code).toBe(1);
+    expect(reused.stderr).toContain('must differ from the current one and the 4 before it');
+    const back = await api('/auth/password', {
+      token: signedIn.body.data.tokens.access_token,
+      json: { current_password: generated, new_password: shop.password },
+    });
+    expect(back.status).toBe(422);
+    expect(back.body.error.code).toBe('PASSWORD_REUSED');
   });
 
   it("user deactivate ends the user's sessions and sign-ins, but never the shop's last active owner", async () => {

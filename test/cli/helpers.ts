@@ -40,12 +40,12 @@ export function runScript(script: string, args: string[], input = ''): Promise<R
  * --password-stdin, and a destructive command without --yes has no one to ask. Asynchronous, so the
  * event loop sees the Worker close idle keep-alive sockets meanwhile (a blocked loop would reuse one).
  */
-export const admin = (args: string[], input = ''): Promise<Run> =>
-  runScript('scripts/admin/main.ts', [...args, '--persist-to', inject('workerState')], input);
+export const admin = (args: string[], input = '', persistTo = inject('workerState')): Promise<Run> =>
+  runScript('scripts/admin/main.ts', [...args, '--persist-to', persistTo], input);
 
 /** A run that must succeed. */
-export async function adminOk(args: string[], input = ''): Promise<Run> {
-  const r = await admin(args, input);
+export async function adminOk(args: string[], input = '', persistTo?: string): Promise<Run> {
+  const r = await admin(args, input, persistTo);
   expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
   return r;
 }

@@ -30,6 +30,8 @@ export interface DevWorkerOptions {
   seed?: boolean;
   /** `--var NAME:VALUE` overrides. */
   vars?: Record<string, string>;
+  /** Serve this existing state as it is (a restored backup): not migrated, seeded or removed. */
+  state?: string;
 }
 
 function freePort(): Promise<number> {
@@ -63,8 +65,8 @@ async function waitForHealth(url: string, child: ChildProcess, stderr: () => str
   throw new Error(`wrangler dev did not answer /health within 120 s:\n${stderr()}`);
 }
 
-export async function startDevWorker({ seed = false, vars = {} }: DevWorkerOptions = {}): Promise<DevWorker> {
-  const persistTo = mkdtempSync(path.join(tmpdir(), 'tijori-dev-'));
+export async function startDevWorker({ seed = false, vars = {}, state }: DevWorkerOptions = {}): Promise<DevWorker> {
+  const persistTo = state ?? mkdtempSync(path.join(tmpdir(), 'tijori-dev-'));
   let child: ChildProcess | undefined;
 
   const stop = async () => {
@@ -82,11 +84,11 @@ export async function startDevWorker({ seed = false, vars = {} }: DevWorkerOptio
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       signal('SIGKILL');
     }
-    rmSync(persistTo, { recursive: true, force: true });
+    if (!state) rmSync(persistTo, { recursive: true, force: true });
   };
 
   try {
-    run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+    if (!state) run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
     if (seed) run('npx', ['tsx', 'scripts/seed.ts', '--persist-to', persistTo]);
 
     const port = await freePort();

@@ -12,6 +12,7 @@ import {
 } from '../../db/schema';
 import { cleanText, diamondItem, money, queryBool, queryInt, stoneLines, weightMg } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
+import { type ProductImage, ProductImageSchema } from '../images/read';
 
 /** Parts per thousand each metal is sold at: 9K–24K gold, 800 silver up, 850 platinum up. */
 export const PURITY: Record<Metal, { min: number; max: number }> = {
@@ -90,6 +91,7 @@ export const ProductSchema = z
       .int()
       .openapi({ description: 'Units sold by count; for a product with pieces, its pieces in stock' }),
     active: z.boolean(),
+    images: z.array(ProductImageSchema).openapi({ description: 'Oldest first: the first is the cover' }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -98,7 +100,7 @@ export const ProductSchema = z
 export type Product = z.infer<typeof ProductSchema>;
 type Row = typeof products.$inferSelect;
 
-export const toProduct = (p: Row): Product => ({
+export const toProduct = (p: Row, images: ProductImage[]): Product => ({
   id: p.id,
   sku: p.sku,
   name: p.name,
@@ -121,6 +123,7 @@ export const toProduct = (p: Row): Product => ({
   gst_rate_bp: p.gstRateBp,
   stock: p.stock,
   active: p.active,
+  images,
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });

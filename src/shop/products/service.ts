@@ -14,6 +14,7 @@ import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import { valueStoneLines } from '../../ml/stones';
+import { imagesByProduct, imagesQuery } from '../images/read';
 import { forgetStorefrontShop } from '../storefront/shop-memo';
 import {
   type CreateProductInput,
@@ -74,24 +75,29 @@ export function productListWhere(shopId: string, f: ProductFilter): SQL {
   );
 }
 
-/** One page of a product list and its total, as the queries both the catalog and storefront run. */
+/**
+ * One page of a product list, its total and the page's images, as the queries both the catalog
+ * and storefront run (the images select the same page as a subquery: one round trip for all three).
+ */
 export function productListQueries(db: Db, shopId: string, o: ProductListOptions) {
   const where = productListWhere(shopId, o);
+  const page = db
+    .select(productColumns)
+    .from(products)
+    .where(where)
+    .orderBy(...SORTS[o.sort])
+    .limit(o.limit)
+    .offset((o.page - 1) * o.limit);
   return [
-    db
-      .select(productColumns)
-      .from(products)
-      .where(where)
-      .orderBy(...SORTS[o.sort])
-      .limit(o.limit)
-      .offset((o.page - 1) * o.limit),
+    page,
     db.select({ n: count() }).from(products).where(where),
+    imagesQuery(db, shopId, db.select({ id: sql`id` }).from(page.as('page'))),
   ] as const;
 }
 
 export async function listProductRows(db: Db, shopId: string, o: ProductListOptions) {
-  const [rows, [total]] = await db.batch(productListQueries(db, shopId, o));
-  return { rows, total: total?.n ?? 0 };
+  const [rows, [total], images] = await db.batch(productListQueries(db, shopId, o));
+  return { rows, total: total?.n ?? 0, images };
 }
 
 export async function listProducts(c: C, o: ProductListOptions): Promise<Page<Product>> {
@@ -99,8 +105,9 @@ export async function listProducts(c: C, o: ProductListOptions): Promise<Page<Pr
   if (o.include_inactive && role === 'cashier') {
     throw new ApiError(403, 'FORBIDDEN', 'include_inactive needs the manager role or higher');
   }
-  const { rows, total } = await listProductRows(dbOf(c), shopId, o);
-  return { items: rows.map(toProduct), total, page: o.page, limit: o.limit };
+  const { rows, total, images } = await listProductRows(dbOf(c), shopId, o);
+  const byProduct = imagesByProduct(c, images);
+  return { items: rows.map((r) => toProduct(r, byProduct.get(r.id) ?? [])), total, page: o.page, limit: o.limit };
 }
 
 async function findRow(c: C, id: string) {
@@ -115,9 +122,17 @@ async function findRow(c: C, id: string) {
 
 /** Cashiers see active products only; an inactive one is, to them, not there. */
 export async function getProduct(c: C, id: string): Promise<Product> {
-  const row = await findRow(c, id);
-  if (!row.active && authOf(c).role === 'cashier') throw notFound('Product');
-  return toProduct(row);
+  const { shopId, role } = authOf(c);
+  const db = dbOf(c);
+  const [[row], images] = await db.batch([
+    db
+      .select(productColumns)
+      .from(products)
+      .where(inShop(products, shopId, eq(products.id, id))),
+    imagesQuery(db, shopId, [id]),
+  ]);
+  if (!row || (!row.active && role === 'cashier')) throw notFound('Product');
+  return toProduct(row, imagesByProduct(c, images).get(id) ?? []);
 }
 
 const sellByPiece = () =>
@@ -177,7 +192,7 @@ export async function createProduct(c: C, body: CreateProductInput): Promise<Pro
     if (isUniqueViolation(err, 'products.sku')) throw skuTaken();
     throw err;
   }
-  return toProduct(row);
+  return toProduct(row, []);
 }
 
 const COLUMNS = {
@@ -226,7 +241,7 @@ export async function updateProduct(c: C, id: string, patch: UpdateProductInput)
       if (values[field] !== undefined) Object.assign(changes, { [column]: values[field] });
     }
     const after = { ...before, ...changes, updatedAt: nowIso() };
-    const issues = productRuleIssues(toProduct(after));
+    const issues = productRuleIssues(toProduct(after, []));
     if (issues.length) throw new ApiError(400, 'VALIDATION_FAILED', 'Invalid product', issues);
 
     const priceChanged = after.basePrice !== before.basePrice;
@@ -244,8 +259,9 @@ export async function updateProduct(c: C, id: string, patch: UpdateProductInput)
       patch.stock !== undefined ? not(soldByPiece) : undefined,
     );
     let result: D1Result;
+    let images: Awaited<ReturnType<typeof imagesQuery>>;
     try {
-      [result] = await db.batch([
+      [result, , , images] = await db.batch([
         db
           .update(products)
           .set({ ...changes, updatedAt: after.updatedAt })
@@ -265,12 +281,13 @@ export async function updateProduct(c: C, id: string, patch: UpdateProductInput)
           sql`changes() = 1`,
         ),
         bumpCatalogVersion(db, shopId),
+        imagesQuery(db, shopId, [id]),
       ]);
     } catch (err) {
       if (isUniqueViolation(err, 'products.sku')) throw skuTaken();
       throw err;
     }
-    if (result.meta.changes === 1) return toProduct(after);
+    if (result.meta.changes === 1) return toProduct(after, imagesByProduct(c, images).get(id) ?? []);
   }
   throw new ApiError(409, 'CONCURRENT_UPDATE', 'The product kept changing; read it again and retry');
 }

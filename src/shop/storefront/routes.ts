@@ -3,6 +3,7 @@ import { readAnyReplica } from '../../db/client';
 import { CATEGORIES, METALS } from '../../db/schema';
 import { createRouter, dataOf, defineRoute, pageOf, z } from '../../http/openapi';
 import { byIp, rateLimit } from '../../rate-limit/middleware';
+import { ProductImageSchema } from '../images/read';
 import { StorefrontQuery } from '../products/schemas';
 import {
   cachedJson,
@@ -49,6 +50,7 @@ const StorefrontProductSchema = z
           "piece's own weights, purity and stones). null: no piece in stock, or none with a rate today.",
       }),
     in_stock: z.boolean(),
+    images: z.array(ProductImageSchema).openapi({ description: 'Oldest first: the first is the cover' }),
   })
   .openapi('StorefrontProduct');
 

@@ -28,9 +28,10 @@ import { sha256Base64Url } from '../../lib/encoding';
 import { quote } from '../../pricing/engine';
 import { type RateCandidate, type RateOnDay, rateOnDay } from '../../pricing/rate-on-day';
 import { addDays, shopDate, startOfShopDate } from '../../pricing/shop-day';
+import { imagesByProduct, imagesQuery, type ProductImage } from '../images/read';
 import { saleItemOf, taxSettingsOf } from '../pricing/sale-item';
 import type { ProductFilter, ProductSort } from '../products/schemas';
-import { productListQueries } from '../products/service';
+import { productColumns, productListQueries } from '../products/service';
 import { latestRatesQuery, toRateCandidate } from '../rates/service';
 import { type StorefrontShop, storefrontShops } from './shop-memo';
 
@@ -62,6 +63,7 @@ export interface StorefrontProduct {
   price: number | null;
   price_from: number | null;
   in_stock: boolean;
+  images: ProductImage[];
 }
 
 type ProductRow = typeof products.$inferSelect;
@@ -109,7 +111,12 @@ function cheapestPiece(day: PricedDay, product: ProductRow, inStock: readonly Pi
  * Public fields only: no stock count, making charge, shop id, active flag or timestamps. A product
  * that has pieces (any in stock, here) also shows `price_from`, the cheapest of them.
  */
-const toStorefrontProduct = (day: PricedDay, p: ProductRow, inStock: readonly PieceRow[] = []): StorefrontProduct => ({
+const toStorefrontProduct = (
+  day: PricedDay,
+  p: ProductRow,
+  images: ProductImage[],
+  inStock: readonly PieceRow[] = [],
+): StorefrontProduct => ({
   id: p.id,
   sku: p.sku,
   name: p.name,
@@ -123,6 +130,7 @@ const toStorefrontProduct = (day: PricedDay, p: ProductRow, inStock: readonly Pi
   price: unitPriceToday(day, p),
   price_from: cheapestPiece(day, p, inStock),
   in_stock: p.stock > 0,
+  images,
 });
 
 /** The shop's sell rates in force on its day, as the rate-on-a-day rule reads them. */
@@ -168,6 +176,7 @@ export async function storefrontShop(c: C, slug: string): Promise<ShopToday> {
     return shop;
   });
   if (!shop) throw notFound('Shop');
+  c.set('publicShopId', shop.id);
   return { ...shop, today: shopDate(new Date(), shop.timezone) };
 }
 
@@ -183,20 +192,22 @@ export interface StorefrontListOptions extends Omit<ProductFilter, 'include_inac
  */
 export async function storefrontList(c: C, shop: ShopToday, o: StorefrontListOptions) {
   const db = dbOf(c);
-  const [pageQuery, countQuery] = productListQueries(db, shop.id, { ...o, include_inactive: false });
+  const [pageQuery, countQuery, imagesOfPage] = productListQueries(db, shop.id, { ...o, include_inactive: false });
   const page = pageQuery.as('page');
-  const [rows, [total], rates, inStock] = await db.batch([
+  const [rows, [total], images, rates, inStock] = await db.batch([
     pageQuery,
     countQuery,
+    imagesOfPage,
     sellRatesQuery(db, shop),
     inStockPiecesQuery(db, shop.id, inArray(pieces.productId, db.select({ id: page.id }).from(page))),
   ]);
   const day = { shop, rates: rates.map(toRateCandidate) };
   const piecesOf = byProduct(inStock);
+  const imagesOf = imagesByProduct(c, images);
   const n = total?.n ?? 0;
   return {
     success: true as const,
-    data: rows.map((r) => toStorefrontProduct(day, r, piecesOf.get(r.id))),
+    data: rows.map((r) => toStorefrontProduct(day, r, imagesOf.get(r.id) ?? [], piecesOf.get(r.id))),
     meta: { page: o.page, limit: o.limit, total: n, total_pages: Math.ceil(n / o.limit) },
   };
 }
@@ -204,18 +215,25 @@ export async function storefrontList(c: C, shop: ShopToday, o: StorefrontListOpt
 /** The product, the day's rates and its in-stock pieces: one batch. */
 export async function storefrontProduct(c: C, shop: ShopToday, id: string) {
   const db = dbOf(c);
-  const [[row], rates, inStock] = await db.batch([
+  const [[row], rates, inStock, images] = await db.batch([
+    // `stock` as the catalog reports it: a product sold by piece is in stock while a piece is.
     db
-      .select()
+      .select(productColumns)
       .from(products)
       .where(inShop(products, shop.id, eq(products.id, id), eq(products.active, true))),
     sellRatesQuery(db, shop),
     inStockPiecesQuery(db, shop.id, eq(pieces.productId, id)),
+    imagesQuery(db, shop.id, [id]),
   ]);
   if (!row) throw notFound('Product');
   return {
     success: true as const,
-    data: toStorefrontProduct({ shop, rates: rates.map(toRateCandidate) }, row, inStock),
+    data: toStorefrontProduct(
+      { shop, rates: rates.map(toRateCandidate) },
+      row,
+      imagesByProduct(c, images).get(id) ?? [],
+      inStock,
+    ),
   };
 }
 

@@ -23,7 +23,15 @@ const ownerOnly = signedIn('owner');
 
 const CreateUser = z.strictObject({ name: personName, email, password, role: z.enum(ROLES) }).openapi('CreateUser');
 const UpdateUser = z
-  .strictObject({ name: personName.optional(), role: z.enum(ROLES).optional(), active: z.boolean().optional() })
+  .strictObject({
+    name: personName.optional(),
+    role: z.enum(ROLES).optional(),
+    active: z.boolean().optional(),
+    password: password.optional().openapi({
+      description:
+        "A new password for a manager or cashier (not an owner: they use /auth/password); ends that user's sessions",
+    }),
+  })
   .refine((v) => Object.keys(v).length > 0, 'Nothing to change')
   .openapi('UpdateUser');
 
@@ -65,10 +73,14 @@ export const userRoutes = createRouter()
       method: 'patch',
       path: '/{id}',
       operationId: 'updateUser',
-      errors: ['LAST_OWNER'],
+      errors: ['LAST_OWNER', 'FORBIDDEN', 'WEAK_PASSWORD', 'PASSWORD_REUSED', 'CONCURRENT_UPDATE'],
       tags,
       ...ownerOnly,
-      summary: 'Rename, change role, or (de)activate a user',
+      summary: 'Rename, change role, (de)activate a user, or reset a staff member’s password',
+      description:
+        'A `password` is checked against the policy and the user’s last 5 passwords (422 PASSWORD_REUSED), ' +
+        'may be set for a manager or cashier only (403 for an owner, yourself included: use /auth/password), ' +
+        'ends every session of that user and is audited (`user.password_reset`, never the password).',
       request: { params: idParam, ...jsonBody(UpdateUser) },
       responses: { 200: jsonContent(dataOf(UserSchema), 'Updated') },
     }),

@@ -4,6 +4,8 @@ import { count, desc, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen, recordAudit } from '../../audit/record';
 import { authOf } from '../../auth/caller';
+import { checkPasswordPolicy, hashPassword } from '../../auth/password';
+import { keepPreviousPasswordQueries, passwordChangedConcurrently, refuseReuse } from '../../auth/password-history';
 import { revokeUserAccess } from '../../auth/revocation';
 import { toUser } from '../../auth/schemas';
 import { emailTaken, newUserRow } from '../../auth/service';
@@ -54,7 +56,18 @@ export async function createUser(c: C, body: { name: string; email: string; pass
   return toUser(user);
 }
 
-export async function updateUser(c: C, id: string, patch: { name?: string; role?: Role; active?: boolean }) {
+/** A staff member's new password, checked as one the user picks, hashed. */
+async function resetHash(c: C, user: typeof users.$inferSelect, password: string) {
+  checkPasswordPolicy(password, user.email);
+  await refuseReuse(dbOf(c), user, password);
+  return hashPassword(password);
+}
+
+export async function updateUser(
+  c: C,
+  id: string,
+  { password, ...patch }: { name?: string; role?: Role; active?: boolean; password?: string },
+) {
   const { shopId } = authOf(c);
   const db = dbOf(c);
   const [before] = await db
@@ -62,25 +75,34 @@ export async function updateUser(c: C, id: string, patch: { name?: string; role?
     .from(users)
     .where(inShop(users, shopId, eq(users.id, id)));
   if (!before) throw notFound('User');
+  // An owner's password is changed only by that owner, knowing the current one (/auth/password).
+  if (password !== undefined && before.role === 'owner') {
+    throw new ApiError(403, 'FORBIDDEN', 'An owner changes their own password with POST /auth/password');
+  }
+  const passwordHash = password === undefined ? undefined : await resetHash(c, before, password);
 
   const losesOwnership = (patch.role !== undefined && patch.role !== 'owner') || patch.active === false;
   const guard = losesOwnership
     ? sql`((SELECT count(*) FROM users WHERE shop_id = ${shopId} AND role = 'owner' AND active = 1 AND id != ${id}) > 0
           OR NOT (${users.role} = 'owner' AND ${users.active} = 1))`
     : undefined;
-  const changes = { ...patch, updatedAt: nowIso() };
-  // Tokens carry the role, so a role change or a deactivation ends every session of the user: the
+  // A reset holds only over the password it read: a concurrent change of it wins.
+  const samePassword = passwordHash ? eq(users.passwordHash, before.passwordHash) : undefined;
+  const changes = { ...patch, ...(passwordHash ? { passwordHash } : {}), updatedAt: nowIso() };
+  // Tokens carry the role, so a role change, a deactivation or a password reset ends every session of the user: the
   // refresh families in this batch (only if the guarded UPDATE went through: the row then carries
   // this request's updated_at), the live access tokens by a hard mark after it. The user signs in
   // again and gets the new role; no refresh can mint a token of the old one.
   const endsSessions =
-    (patch.role !== undefined && patch.role !== before.role) || (patch.active === false && before.active);
+    (patch.role !== undefined && patch.role !== before.role) ||
+    (patch.active === false && before.active) ||
+    passwordHash !== undefined;
   const updated = sql`(SELECT ${users.updatedAt} FROM ${users} WHERE ${users.id} = ${id}) = ${changes.updatedAt}`;
   const [result] = await db.batch([
     db
       .update(users)
       .set(changes)
-      .where(inShop(users, shopId, eq(users.id, id), guard)),
+      .where(inShop(users, shopId, eq(users.id, id), guard, samePassword)),
     auditQueryWhen(
       c,
       {
@@ -95,14 +117,19 @@ export async function updateUser(c: C, id: string, patch: { name?: string; role?
             ? { active: { from: before.active, to: patch.active } }
             : {}),
           ...(patch.name !== undefined && patch.name !== before.name ? { name_changed: true } : {}),
+          ...(passwordHash ? { password_reset: true } : {}),
         },
       },
       // Only when the guarded UPDATE went through: a refused LAST_OWNER change is not audited.
       sql`changes() = 1`,
     ),
+    ...(passwordHash ? keepPreviousPasswordQueries(db, id, before.passwordHash, updated) : []),
     ...(endsSessions ? [revokeUserFamiliesQuery(db, id, { onlyIf: updated })] : []),
   ]);
   if (result.meta.changes !== 1) {
+    // Refused: only now read which guard said no, to word the error.
+    const [now] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, id));
+    if (passwordHash && now?.passwordHash !== before.passwordHash) throw passwordChangedConcurrently();
     throw new ApiError(409, 'LAST_OWNER', 'A shop must keep at least one active owner');
   }
   if (endsSessions) await revokeUserAccess(c.env.AUTH_KV, c.get('config'), id);

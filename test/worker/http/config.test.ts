@@ -14,6 +14,8 @@ const BROKEN: [string, Record<string, unknown>][] = [
   ['the D1 binding is missing', { DB: undefined }],
   ['the KV binding is missing', { AUTH_KV: undefined }],
   ['the Durable Object binding is missing', { RATE_LIMITER: undefined }],
+  ['the R2 image bucket is missing', { IMAGES: undefined }],
+  ['the Analytics Engine dataset is missing', { METRICS: undefined }],
   ['production runs with the development secret', { ENVIRONMENT: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET }],
   ['production allows any origin', { ENVIRONMENT: 'production', JWT_SECRET: PROD_SECRET, CORS_ORIGINS: '*' }],
   [

@@ -46,6 +46,7 @@ describe('catalog: happy paths', () => {
         'gst_rate_bp',
         'stock',
         'active',
+        'images',
         'created_at',
         'updated_at',
       ].sort(),

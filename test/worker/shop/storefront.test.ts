@@ -20,6 +20,7 @@ const PUBLIC_FIELDS = [
   'price',
   'price_from',
   'in_stock',
+  'images',
 ].sort();
 
 /** A public visitor: no token, an address of its own (the public limit is per IP). */
