@@ -1,16 +1,17 @@
 // The catalog: products of the caller's shop, their list with filters and sorts, and the writes,
 // each in one batch with its audit entry and the shop's catalog version bump (storefront cache).
-import { and, asc, count, desc, eq, getTableColumns, gt, gte, lte, not, type SQL, sql } from 'drizzle-orm';
+
+import { and, asc, desc, eq, getTableColumns, gt, gte, lte, not, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
+import { type Page, pageQueries, toPage } from '../../db/list';
 import { pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
-import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import { valueStoneLines } from '../../ml/stones';
@@ -77,21 +78,7 @@ export function productListWhere(shopId: string, f: ProductFilter): SQL {
 /** One page of a product list and its total, as the queries both the catalog and storefront run. */
 export function productListQueries(db: Db, shopId: string, o: ProductListOptions) {
   const where = productListWhere(shopId, o);
-  return [
-    db
-      .select(productColumns)
-      .from(products)
-      .where(where)
-      .orderBy(...SORTS[o.sort])
-      .limit(o.limit)
-      .offset((o.page - 1) * o.limit),
-    db.select({ n: count() }).from(products).where(where),
-  ] as const;
-}
-
-export async function listProductRows(db: Db, shopId: string, o: ProductListOptions) {
-  const [rows, [total]] = await db.batch(productListQueries(db, shopId, o));
-  return { rows, total: total?.n ?? 0 };
+  return pageQueries(db, { ...o, table: products, columns: productColumns, where, orderBy: SORTS[o.sort] });
 }
 
 export async function listProducts(c: C, o: ProductListOptions): Promise<Page<Product>> {
@@ -99,8 +86,8 @@ export async function listProducts(c: C, o: ProductListOptions): Promise<Page<Pr
   if (o.include_inactive && role === 'cashier') {
     throw new ApiError(403, 'FORBIDDEN', 'include_inactive needs the manager role or higher');
   }
-  const { rows, total } = await listProductRows(dbOf(c), shopId, o);
-  return { items: rows.map(toProduct), total, page: o.page, limit: o.limit };
+  const db = dbOf(c);
+  return toPage(await db.batch(productListQueries(db, shopId, o)), o, toProduct);
 }
 
 async function findRow(c: C, id: string) {
