@@ -15,7 +15,7 @@ import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
-import { valueStoneLines } from '../../ml/stones';
+import { valueStoneLines } from '../predictions/stones';
 import { productRuleIssues } from '../products/schemas';
 import { bumpCatalogVersion } from '../products/service';
 import {
