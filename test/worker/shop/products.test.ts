@@ -1,9 +1,11 @@
 import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
+import { dataOf } from '../../../src/http/openapi';
+import { ProductSchema } from '../../../src/shop/products/schemas';
 import { productListQueries } from '../../../src/shop/products/service';
 import { newShop, newStaff, randomIp, type Session, unique } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
+import { call, callJson, callTyped, type Json } from '../helpers';
 import { addProduct, productBody } from './catalog-fixtures';
 
 const audit = async (owner: Session, query: string) =>
@@ -403,7 +405,7 @@ describe('catalog: concurrency', () => {
       expect(e.details.base_price.from).toBe(price);
       price = e.details.base_price.to;
     }
-    const final = await callJson(`/api/v1/products/${p.id}`, { token: owner.access });
+    const final = await callTyped(dataOf(ProductSchema), `/api/v1/products/${p.id}`, { token: owner.access });
     expect(final.body.data.base_price).toBe(price);
     expect(prices).toContain(price);
   });
