@@ -13,7 +13,6 @@ import { notFoundHandler } from './http/not-found';
 import { createRouter } from './http/openapi';
 import { requestId } from './http/request-id';
 import { securityHeaders } from './http/security-headers';
-import { predictionRoutes, rateForecastRoutes } from './ml/routes';
 import { opsRoutes } from './ops/routes';
 import { auditRoutes } from './shop/audit/routes';
 import { customerRoutes } from './shop/customers/routes';
@@ -21,6 +20,7 @@ import { productImageRoutes, storefrontImageRoutes } from './shop/images/routes'
 import { khataRoutes } from './shop/khata/routes';
 import { oldGoldRoutes } from './shop/old-gold/routes';
 import { pieceRoutes } from './shop/pieces/routes';
+import { predictionRoutes, rateForecastRoutes } from './shop/predictions/routes';
 import { pricingRoutes } from './shop/pricing/routes';
 import { productRoutes } from './shop/products/routes';
 import { shopProfileRoutes } from './shop/profile/routes';

@@ -1,6 +1,8 @@
 // Parses vars, secrets and bindings once per isolate into a typed Config; a bad one is MISCONFIGURED.
+
 import { z } from 'zod';
 import type { Env } from './env';
+import { log } from './http/logger';
 
 /** The signing secret wrangler.toml ships for local development; refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
@@ -148,9 +150,7 @@ export function loadConfig(env: Env): ConfigResult {
         problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`),
       };
   if (!result.ok) {
-    console.error(
-      JSON.stringify({ level: 'error', msg: 'MISCONFIGURED: refusing to serve', problems: result.problems }),
-    );
+    log('error', 'MISCONFIGURED: refusing to serve', { problems: result.problems });
   }
   cache.set(env, result);
   return result;

@@ -61,8 +61,10 @@ const perUser = rateLimit('api', byUser, { failMode: 'open' });
  * another (one limiter call per request, so a route with its own policy is not also counted under `api`).
  * Each middleware carries the error codes it can answer with; defineRoute documents them.
  * `alsoRead`: KV keys the route needs, read with the revocation marks in one KV call.
+ * `x-min-role` states the minimum role in the document, from the same argument the guard enforces.
  */
 export const signedIn = (minRole: Role = 'cashier', limit = perUser, alsoRead: readonly string[] = []) => ({
   security: [{ bearer: [] }],
+  'x-min-role': minRole,
   middleware: [requireAuth(minRole, alsoRead), limit],
 });

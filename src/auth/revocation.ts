@@ -13,8 +13,10 @@
 // A mark only has to outlive the access tokens it kills, so every mark expires after the access
 // TTL. Refresh tokens are checked in D1 (the source of truth), never here: every change that writes
 // a mark revokes the user's refresh families in the same D1 batch as the change itself.
+
 import type { Config } from '../config';
 import { ApiError } from '../http/errors';
+import { errorText, log } from '../http/logger';
 
 /** KV refuses expirations under 60 s. */
 const MIN_KV_TTL = 60;
@@ -97,7 +99,7 @@ export async function checkRevocation(
   try {
     found = await kv.get([jti, family, user, password, shop, ...alsoRead], 'text');
   } catch (err) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'revocation check failed', error: String(err) }));
+    log('warn', 'revocation check failed', { error: errorText(err) });
     throw new ApiError(503, 'AUTH_UNAVAILABLE', 'Cannot verify the session right now; retry shortly', undefined, {
       'Retry-After': '1',
     });
@@ -129,7 +131,7 @@ async function mark(kv: KVNamespace, key: string, value: () => string, expiratio
       await put(kv, key, value(), expirationTtl);
     });
   } catch (err) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'revocation write failed', error: String(err) }));
+    log('warn', 'revocation write failed', { error: errorText(err) });
     throw new ApiError(503, 'AUTH_UNAVAILABLE', 'The sign-out is not recorded yet; retry shortly', undefined, {
       'Retry-After': '1',
     });

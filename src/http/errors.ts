@@ -1,7 +1,9 @@
 // The one error type and the one place it becomes the contract's error envelope.
+
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { log } from './logger';
 import type { AppEnv } from './types';
 
 export interface ErrorDetail {
@@ -166,16 +168,7 @@ export function onError(err: unknown, c: Context<AppEnv>): Response {
   const apiError = toApiError(err, c.get('config')?.isDevelopment ?? false);
   if (apiError.status >= 500) {
     const e = err instanceof Error ? err : new Error(String(err));
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'unhandled error',
-        request_id: c.get('requestId'),
-        code: apiError.code,
-        error: e.message,
-        stack: e.stack,
-      }),
-    );
+    log('error', 'unhandled error', { code: apiError.code, error: e.message, stack: e.stack });
   }
   return errorResponse(c, apiError);
 }

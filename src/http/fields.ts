@@ -112,6 +112,40 @@ export const instant = z
 /** Where an instant starts: a date's first millisecond (UTC), else the timestamp itself. */
 export const startOf = (s: string) => new Date(DATE.test(s) ? `${s}T00:00:00.000Z` : s);
 
+const DAY_MS = 86_400_000;
+/** The first instant after all that `s` names: a date's next midnight (UTC), a timestamp's next millisecond (times are stored to the millisecond). */
+const endOf = (s: string) => new Date(startOf(s).getTime() + (DATE.test(s) ? DAY_MS : 1)).toISOString();
+const dayAfter = (day: string) => endOf(day).slice(0, 10);
+
+/**
+ * `from`/`to` of a list over times, both included: each a date (a whole UTC day) or a timestamp. Parsed
+ * into the half-open range [from, to) of ISO timestamps that `inRange` (src/db/conditions.ts) reads.
+ * Spread into a list's query schema, which ends with `.superRefine(rangeInOrder)`.
+ */
+export const timeRange = {
+  from: instant
+    .transform((s) => startOf(s).toISOString())
+    .optional()
+    .openapi({ description: 'On or after; a date means from its start (UTC)' }),
+  to: instant.transform(endOf).optional().openapi({ description: 'On or before; a date means through its end (UTC)' }),
+};
+
+/** The same over days (`YYYY-MM-DD`, a column that holds a date), both included; parsed into [from, the day after to). */
+export const dayRange = (what: string) => ({
+  from: isoDate.optional().openapi({ description: `${what} on or after this date` }),
+  to: isoDate
+    .transform(dayAfter)
+    .optional()
+    .openapi({ description: `${what} on or before this date` }),
+});
+
+/** A range that ends before it starts is refused with the rest of the query, not answered with an empty page. */
+export const rangeInOrder = (q: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
+  if (q.from !== undefined && q.to !== undefined && q.from >= q.to) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: 'from is after to' });
+  }
+};
+
 /** 100 kg: far beyond any piece, small enough to catch a unit mix-up. */
 export const MAX_WEIGHT_MG = 100_000_000;
 /** Integer milligrams, up to MAX_WEIGHT_MG. */
@@ -146,7 +180,7 @@ export const diamondItem = z
 /**
  * Stone lines as the contract gives them on products and pieces: `value_paise` is the value of all
  * stones of that line in one unit, given, or computed from `diamond` by the diamond model when the
- * product or piece is written (src/ml/stones.ts).
+ * product or piece is written (src/shop/predictions/stones.ts).
  */
 export const stoneLines = z
   .array(

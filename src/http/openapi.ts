@@ -4,6 +4,7 @@ import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Page } from '../db/list';
 import { jsonBody as bodyMiddleware, takesRawBody } from './body';
 import { configGuard } from './config-guard';
 import { ApiError, ERROR_CODES, ERROR_STATUS, type ErrorCode, errorsOf } from './errors';
@@ -165,20 +166,14 @@ export const defineRoute = <R extends RouteConfig & { operationId: string; error
 export const ok = <T, S extends ContentfulStatusCode = 200>(c: Context<AppEnv>, data: T, status?: S) =>
   c.json({ success: true as const, data }, status ?? (200 as S));
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  limit: number;
-}
+/** A page's `meta` in the envelope. */
+export const pageMeta = (p: Omit<Page<unknown>, 'items'>) => ({
+  page: p.page,
+  limit: p.limit,
+  total: p.total,
+  total_pages: Math.ceil(p.total / p.limit),
+});
 
 /** Wrap one page of a list in the success envelope with its meta. */
 export const okPage = <T>(c: Context<AppEnv>, p: Page<T>) =>
-  c.json(
-    {
-      success: true as const,
-      data: p.items,
-      meta: { page: p.page, limit: p.limit, total: p.total, total_pages: Math.ceil(p.total / p.limit) },
-    },
-    200,
-  );
+  c.json({ success: true as const, data: p.items, meta: pageMeta(p) }, 200);

@@ -3,6 +3,7 @@
 // the model files) so the CLI, on Node, can import the key.
 
 import type { Context } from 'hono';
+import { errorText, log } from '../http/logger';
 import type { AppEnv } from '../http/types';
 
 export const PUBLISHED_MODEL_KEY = 'model:price:published';
@@ -21,7 +22,7 @@ export async function modelSetting(c: Context<AppEnv>): Promise<string> {
   try {
     return (await c.env.AUTH_KV.get(PUBLISHED_MODEL_KEY)) ?? configured;
   } catch (err) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'published model read failed', error: String(err) }));
+    log('warn', 'published model read failed', { error: errorText(err) });
     return configured;
   }
 }

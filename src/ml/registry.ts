@@ -1,6 +1,7 @@
 // The shipped models (card + ONNX bytes), which price model version is active, and one inference
 // session per model per isolate, created when a route first needs it: a Worker that only ever
 // values diamonds never pays for the forecast model's session, and the rest of the API pays for none.
+
 import diamondCard from '../../models/diamond-1.0.0.json';
 import diamondOnnx from '../../models/diamond-1.0.0.onnx';
 import goldForecastCard from '../../models/gold-forecast-1.0.0.json';
@@ -8,6 +9,7 @@ import goldForecastOnnx from '../../models/gold-forecast-1.0.0.onnx';
 import card_1_0_0 from '../../models/price-1.0.0.json';
 import onnx_1_0_0 from '../../models/price-1.0.0.onnx';
 import { ApiError } from '../http/errors';
+import { errorText, log } from '../http/logger';
 import { createSession, type InferenceSession } from './ort';
 
 /**
@@ -94,14 +96,7 @@ export async function loadModel<Card extends { name: string; version: string }>(
   try {
     return { card: m.card, session: await sessions.get(m.bytes) };
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: `${kind} model failed to load`,
-        version: m.card.version,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    log('error', `${kind} model failed to load`, { version: m.card.version, error: errorText(err) });
     throw unavailable(`The ${kind} model is not available; try again shortly`);
   }
 }

@@ -1,11 +1,12 @@
 // rateLimit(): the one way to limit a route. Declare it in the route's `middleware`, e.g.
 //   defineRoute({ ..., middleware: [rateLimit('login', byIpAndEmail, { failMode: 'closed' })] })
 //   defineRoute({ ..., middleware: [requireAuth(), rateLimit('api', byUser, { failMode: 'open' })] })
-import type { Context } from 'hono';
+
 import { createMiddleware } from 'hono/factory';
 import type { Config } from '../config';
 import type { Env } from '../env';
 import { ApiError, errorsOf } from '../http/errors';
+import { errorText, log } from '../http/logger';
 import type { AppEnv } from '../http/types';
 import type { KeyFn } from './keys';
 import { localLimits } from './local';
@@ -95,19 +96,9 @@ function rateLimitHeaders(policy: PolicyName, p: { limit: number; windowSeconds:
   };
 }
 
-function warnUnavailable(c: Context<AppEnv>, policy: PolicyName, failMode: 'open' | 'closed', err: unknown) {
+function warnUnavailable(policy: PolicyName, failMode: 'open' | 'closed', err: unknown) {
   // Never the key: it may hold an email address.
-  console.warn(
-    JSON.stringify({
-      time: new Date().toISOString(),
-      level: 'warn',
-      msg: `rate limiter unavailable, failing ${failMode}`,
-      request_id: c.get('requestId'),
-      policy,
-      fail_mode: failMode,
-      error: err instanceof Error ? err.message : String(err),
-    }),
-  );
+  log('warn', `rate limiter unavailable, failing ${failMode}`, { policy, fail_mode: failMode, error: errorText(err) });
 }
 
 /**
@@ -129,7 +120,7 @@ export const rateLimit = (policy: PolicyName, key: KeyFn, { failMode }: RateLimi
       try {
         hit = await decide(c.env, policy, k, p, RATE_LIMITER_TIMEOUT_MS[failMode]);
       } catch (err) {
-        warnUnavailable(c, policy, failMode, err);
+        warnUnavailable(policy, failMode, err);
         if (failMode === 'closed') {
           throw new ApiError(503, 'RATE_LIMITER_UNAVAILABLE', 'Rate limiting is unavailable; try again shortly');
         }

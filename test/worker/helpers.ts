@@ -1,5 +1,7 @@
 // Drive the real Worker: through its own fetch with the wrangler.toml env, or with vars overridden.
+
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import type { z } from '@hono/zod-openapi';
 import type { Env } from '../../src/env';
 import worker from '../../src/index';
 
@@ -34,6 +36,17 @@ export async function callJson(path: string, options?: CallOptions) {
   const res = await call(path, options);
   const body = (await res.json()) as Json;
   return { res, body };
+}
+
+/**
+ * A successful request's body, parsed with the route's own response schema (`dataOf(ProductSchema)`,
+ * `pageOf(…)`): typed as the route declares it, so a wrong field name fails the type check, and a
+ * body the schema refuses fails here.
+ */
+export async function callTyped<S extends z.ZodType>(schema: S, path: string, options?: CallOptions) {
+  const { res, body } = await callJson(path, options);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return { res, body: schema.parse(body) as z.infer<S> };
 }
 
 /** SQLite's plan for a query built with Drizzle, one line per step (`EXPLAIN QUERY PLAN`). */

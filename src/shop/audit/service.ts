@@ -1,11 +1,12 @@
 // Reading the shop's audit log (owner): newest first, filtered by action, actor and time.
-import { count, desc, eq, gte, lt, lte } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
+import { inRange } from '../../db/conditions';
+import { type Page, pageQueries, toPage } from '../../db/list';
 import { auditLog } from '../../db/schema';
 import { inShop } from '../../db/scope';
-import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 
 type C = Context<AppEnv>;
@@ -48,11 +49,9 @@ export const toAuditEntry = (r: typeof auditLog.$inferSelect): AuditEntry => ({
 export interface AuditListOptions {
   action?: string;
   actor?: string;
-  /** Inclusive lower bound, an ISO timestamp (UTC, as stored). */
+  /** The range [from, to) of ISO timestamps (UTC, as stored) that the query's `timeRange` parsed. */
   from?: string;
-  /** Upper bound, an ISO timestamp: inclusive, or exclusive when `toExclusive` (a whole day was given). */
   to?: string;
-  toExclusive?: boolean;
   page: number;
   limit: number;
 }
@@ -63,23 +62,12 @@ export function auditListQueries(db: Db, shopId: string, o: AuditListOptions) {
     shopId,
     o.action ? eq(auditLog.action, o.action) : undefined,
     o.actor ? eq(auditLog.actorId, o.actor) : undefined,
-    o.from ? gte(auditLog.createdAt, o.from) : undefined,
-    o.to ? (o.toExclusive ? lt(auditLog.createdAt, o.to) : lte(auditLog.createdAt, o.to)) : undefined,
+    inRange(auditLog.createdAt, o),
   );
-  return [
-    db
-      .select()
-      .from(auditLog)
-      .where(where)
-      .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
-      .limit(o.limit)
-      .offset((o.page - 1) * o.limit),
-    db.select({ n: count() }).from(auditLog).where(where),
-  ] as const;
+  return pageQueries(db, { ...o, table: auditLog, where, orderBy: [desc(auditLog.createdAt), desc(auditLog.id)] });
 }
 
 export async function listAudit(c: C, o: AuditListOptions): Promise<Page<AuditEntry>> {
   const db = dbOf(c);
-  const [rows, [total]] = await db.batch(auditListQueries(db, authOf(c).shopId, o));
-  return { items: rows.map(toAuditEntry), total: total?.n ?? 0, page: o.page, limit: o.limit };
+  return toPage(await db.batch(auditListQueries(db, authOf(c).shopId, o)), o, toAuditEntry);
 }

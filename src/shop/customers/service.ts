@@ -1,16 +1,17 @@
 // The shop's customers. Deleting is soft (`deleted_at`) and refused while the khata balance is not
 // zero, checked inside the UPDATE so a concurrent khata credit cannot slip between check and write.
-import { asc, count, eq, isNull, sql } from 'drizzle-orm';
+
+import { asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { authOf } from '../../auth/caller';
 import { hasRole } from '../../auth/guard';
 import { dbOf } from '../../db/client';
 import { likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
+import { type Page, pageQueries, toPage } from '../../db/list';
 import { customers } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
-import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import {
@@ -47,7 +48,6 @@ function assertMayLend(c: C, creditLimit: number | undefined) {
 }
 
 export async function listCustomers(c: C, o: { q?: string; page: number; limit: number }): Promise<Page<Customer>> {
-  const db = dbOf(c);
   const where = inShop(
     customers,
     shopId(c),
@@ -55,17 +55,9 @@ export async function listCustomers(c: C, o: { q?: string; page: number; limit: 
     // Parenthesised: and() does not wrap raw SQL, and an OR left bare would escape the shop scope.
     o.q ? sql`(${likeContains(customers.name, o.q)} OR ${likeContains(customers.phone, o.q)})` : undefined,
   );
-  const [rows, [total]] = await db.batch([
-    db
-      .select()
-      .from(customers)
-      .where(where)
-      .orderBy(asc(customers.name), asc(customers.id))
-      .limit(o.limit)
-      .offset((o.page - 1) * o.limit),
-    db.select({ n: count() }).from(customers).where(where),
-  ]);
-  return { items: rows.map(toCustomer), total: total?.n ?? 0, page: o.page, limit: o.limit };
+  const db = dbOf(c);
+  const orderBy = [asc(customers.name), asc(customers.id)];
+  return toPage(await db.batch(pageQueries(db, { ...o, table: customers, where, orderBy })), o, toCustomer);
 }
 
 const shopId = (c: C) => authOf(c).shopId;

@@ -13,6 +13,7 @@ import {
   ok,
   PageMetaSchema,
   PageQuery,
+  pageMeta,
   z,
 } from '../../http/openapi';
 import { listKhata, postKhata } from './service';
@@ -71,16 +72,8 @@ export const khataRoutes = createRouter()
       responses: { 200: jsonContent(KhataPage, 'The balance and one page of entries') },
     }),
     async (c) => {
-      const { page, limit } = c.req.valid('query');
-      const r = await listKhata(c, c.req.valid('param').id, page, limit);
-      return c.json(
-        {
-          success: true as const,
-          data: { balance: r.balance, entries: r.entries },
-          meta: { page, limit, total: r.total, total_pages: Math.ceil(r.total / limit) },
-        },
-        200,
-      );
+      const { balance, ...page } = await listKhata(c, c.req.valid('param').id, c.req.valid('query'));
+      return c.json({ success: true as const, data: { balance, entries: page.items }, meta: pageMeta(page) }, 200);
     },
   )
   .openapi(

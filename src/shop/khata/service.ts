@@ -3,12 +3,14 @@
 // or no overpayment); when the rule fails the subquery yields NULL, the NOT NULL column refuses the
 // row, and D1 rolls the whole batch back. Only then does the balance UPDATE run, unconditionally, in
 // the same transaction — so the balance always equals credits minus payments, with no read-then-write.
-import { count, desc, eq, type SQL, sql } from 'drizzle-orm';
+
+import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { isConstraintViolation } from '../../db/errors';
+import { type PageOptions, pageQueries, toPage } from '../../db/list';
 import { customers, type KHATA_PAYMENT_METHODS, khataEntries } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
@@ -113,24 +115,18 @@ export async function ledgerRefusal(c: C, err: unknown, m: Pick<LedgerMove, 'cus
   throw new ApiError(422, 'PAYMENT_EXCEEDS_BALANCE', 'A payment cannot exceed what the customer owes', facts);
 }
 
-export async function listKhata(c: C, customerId: string, page: number, limit: number) {
+export async function listKhata(c: C, customerId: string, o: PageOptions) {
   const { shopId } = authOf(c);
   const db = dbOf(c);
   const where = inShop(khataEntries, shopId, eq(khataEntries.customerId, customerId));
   // One batch: the balance and the page are read from the same snapshot.
-  const [[customer], rows, [total]] = await db.batch([
+  const orderBy = [desc(khataEntries.createdAt), desc(khataEntries.id)];
+  const [[customer], ...page] = await db.batch([
     db.select({ balance: customers.khataBalance }).from(customers).where(liveCustomer(shopId, customerId)),
-    db
-      .select()
-      .from(khataEntries)
-      .where(where)
-      .orderBy(desc(khataEntries.createdAt), desc(khataEntries.id))
-      .limit(limit)
-      .offset((page - 1) * limit),
-    db.select({ n: count() }).from(khataEntries).where(where),
+    ...pageQueries(db, { ...o, table: khataEntries, where, orderBy }),
   ]);
   if (!customer) throw notFound('Customer');
-  return { balance: customer.balance, entries: rows.map(toEntry), total: total?.n ?? 0, page, limit };
+  return { balance: customer.balance, ...toPage(page, o, toEntry) };
 }
 
 export async function postKhata(

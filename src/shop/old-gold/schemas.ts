@@ -2,7 +2,7 @@
 // voucher, its list and the stock of fine metal taken in.
 import { z } from '@hono/zod-openapi';
 import { METALS } from '../../db/schema';
-import { cleanText, isoDate, money, pan } from '../../http/fields';
+import { cleanText, dayRange, money, pan, rangeInOrder } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
 import { phone } from '../customers/schemas';
 import { ExchangeLineSchema, OldGoldLineBody } from '../pricing/schemas';
@@ -84,14 +84,11 @@ export const PurchaseSchema = z
 export type Purchase = z.infer<typeof PurchaseSchema>;
 
 export const PurchaseListQuery = PageQuery.extend({
-  from: isoDate.optional().openapi({ description: 'Vouchers of this shop-local date or later' }),
-  to: isoDate.optional().openapi({ description: 'Vouchers of this shop-local date or earlier' }),
+  ...dayRange('Vouchers of the shop-local date'),
   customer_id: id.optional(),
 })
   .strict()
-  .superRefine((q, ctx) => {
-    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from is after to' });
-  });
+  .superRefine(rangeInOrder);
 
 const FineSchema = z.object({
   net_weight_mg: int,

@@ -7,14 +7,16 @@
 //      seller's earlier voucher cash that day, has gone over the shop's limit since it was read;
 //   4. its audit entries, lines and payments.
 // Any failure rolls the bump back with the rest, so a refused voucher consumes no number.
-import { and, count, desc, eq, gte, isNotNull, lte, type SQL, sql } from 'drizzle-orm';
+
+import { and, desc, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { hasRole } from '../../auth/guard';
 import { type Db, dbOf } from '../../db/client';
-import { inList } from '../../db/conditions';
+import { inList, inRange } from '../../db/conditions';
 import { isConstraintViolation } from '../../db/errors';
+import { type Page, pageQueries, toPage } from '../../db/list';
 import {
   type BuyerSnapshot,
   customers,
@@ -29,7 +31,6 @@ import {
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
 import { type IdempotentRequest, outcomeOfConflict, previousOutcome, recordQueries } from '../../http/idempotency';
-import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId } from '../../lib/id';
 import { priceOldGold } from '../../pricing/engine';
@@ -374,6 +375,7 @@ async function withParts(c: C, rows: PurchaseRow[]): Promise<Purchase[]> {
 }
 
 export interface PurchaseListOptions {
+  /** Business dates in [from, to), as the query's `dayRange` parsed them. */
   from?: string;
   to?: string;
   customer_id?: string;
@@ -386,20 +388,11 @@ export async function listPurchases(c: C, o: PurchaseListOptions): Promise<Page<
   const where = visible(
     c,
     o.customer_id ? eq(oldGoldPurchases.customerId, o.customer_id) : undefined,
-    o.from ? gte(oldGoldPurchases.businessDate, o.from) : undefined,
-    o.to ? lte(oldGoldPurchases.businessDate, o.to) : undefined,
+    inRange(oldGoldPurchases.businessDate, o),
   );
-  const [rows, [total]] = await db.batch([
-    db
-      .select()
-      .from(oldGoldPurchases)
-      .where(where)
-      .orderBy(desc(oldGoldPurchases.createdAt), desc(oldGoldPurchases.id))
-      .limit(o.limit)
-      .offset((o.page - 1) * o.limit),
-    db.select({ n: count() }).from(oldGoldPurchases).where(where),
-  ]);
-  return { items: await withParts(c, rows), total: total?.n ?? 0, page: o.page, limit: o.limit };
+  const orderBy = [desc(oldGoldPurchases.createdAt), desc(oldGoldPurchases.id)];
+  const page = toPage(await db.batch(pageQueries(db, { ...o, table: oldGoldPurchases, where, orderBy })), o);
+  return { ...page, items: await withParts(c, page.items) };
 }
 
 export async function getPurchase(c: C, id: string): Promise<Purchase> {

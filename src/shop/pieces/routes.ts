@@ -2,7 +2,7 @@
 import { signedIn } from '../../auth/guard';
 import { idParam } from '../../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf } from '../../http/openapi';
-import { STONE_VALUATION_DOC } from '../../ml/stones';
+import { STONE_VALUATION_DOC } from '../predictions/stones';
 import { CreatePiece, PieceListQuery, PieceSchema, tagParam, UpdatePiece } from './schemas';
 import { createPiece, getPiece, getPieceByTag, listPieces, updatePiece } from './service';
 

@@ -1,20 +1,21 @@
 // Pieces: the shop's tagged items, each of one product. Every write is one batch with its audit
 // entry, guarded in SQL (the product still active and of the metal its rules were checked against;
 // the piece still in stock and as read), so a refused or raced write leaves nothing behind.
-import { count, desc, eq, type SQL, sql } from 'drizzle-orm';
+
+import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { inList, still } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
+import { type Page, pageQueries, toPage } from '../../db/list';
 import { pieces, products } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
-import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
-import { valueStoneLines } from '../../ml/stones';
+import { valueStoneLines } from '../predictions/stones';
 import { productRuleIssues } from '../products/schemas';
 import { bumpCatalogVersion } from '../products/service';
 import {
@@ -178,22 +179,12 @@ export function pieceListQueries(db: Db, shopId: string, o: PieceListOptions) {
     o.tag ? eq(pieces.tag, o.tag) : undefined,
     o.huid ? eq(pieces.huid, o.huid) : undefined,
   );
-  return [
-    db
-      .select()
-      .from(pieces)
-      .where(where)
-      .orderBy(desc(pieces.createdAt), desc(pieces.id))
-      .limit(o.limit)
-      .offset((o.page - 1) * o.limit),
-    db.select({ n: count() }).from(pieces).where(where),
-  ] as const;
+  return pageQueries(db, { ...o, table: pieces, where, orderBy: [desc(pieces.createdAt), desc(pieces.id)] });
 }
 
 export async function listPieces(c: C, o: PieceListOptions): Promise<Page<Piece>> {
   const db = dbOf(c);
-  const [rows, [total]] = await db.batch(pieceListQueries(db, authOf(c).shopId, o));
-  return { items: rows.map(toPiece), total: total?.n ?? 0, page: o.page, limit: o.limit };
+  return toPage(await db.batch(pieceListQueries(db, authOf(c).shopId, o)), o, toPiece);
 }
 
 const COLUMNS = {

@@ -2,7 +2,7 @@
 import { signedIn } from '../../auth/guard';
 import { idParam } from '../../http/fields';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf } from '../../http/openapi';
-import { STONE_VALUATION_DOC } from '../../ml/stones';
+import { STONE_VALUATION_DOC } from '../predictions/stones';
 import { CreateProduct, ProductListQuery, ProductSchema, UpdateProduct } from './schemas';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from './service';
 

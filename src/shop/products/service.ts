@@ -1,20 +1,21 @@
 // The catalog: products of the caller's shop, their list with filters and sorts, and the writes,
 // each in one batch with its audit entry and the shop's catalog version bump (storefront cache).
-import { and, asc, count, desc, eq, getTableColumns, gt, gte, lte, not, type SQL, sql } from 'drizzle-orm';
+
+import { and, asc, desc, eq, getTableColumns, gt, gte, lte, not, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
+import { type Page, pageQueries, toPage } from '../../db/list';
 import { pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
-import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
-import { valueStoneLines } from '../../ml/stones';
 import { imagesByProduct, imagesQuery } from '../images/read';
+import { valueStoneLines } from '../predictions/stones';
 import { forgetStorefrontShop } from '../storefront/shop-memo';
 import {
   type CreateProductInput,
@@ -81,23 +82,14 @@ export function productListWhere(shopId: string, f: ProductFilter): SQL {
  */
 export function productListQueries(db: Db, shopId: string, o: ProductListOptions) {
   const where = productListWhere(shopId, o);
-  const page = db
-    .select(productColumns)
-    .from(products)
-    .where(where)
-    .orderBy(...SORTS[o.sort])
-    .limit(o.limit)
-    .offset((o.page - 1) * o.limit);
-  return [
-    page,
-    db.select({ n: count() }).from(products).where(where),
-    imagesQuery(db, shopId, db.select({ id: sql`id` }).from(page.as('page'))),
-  ] as const;
-}
-
-export async function listProductRows(db: Db, shopId: string, o: ProductListOptions) {
-  const [rows, [total], images] = await db.batch(productListQueries(db, shopId, o));
-  return { rows, total: total?.n ?? 0, images };
+  const [page, total] = pageQueries(db, {
+    ...o,
+    table: products,
+    columns: productColumns,
+    where,
+    orderBy: SORTS[o.sort],
+  });
+  return [page, total, imagesQuery(db, shopId, db.select({ id: sql`id` }).from(page.as('page')))] as const;
 }
 
 export async function listProducts(c: C, o: ProductListOptions): Promise<Page<Product>> {
@@ -105,9 +97,10 @@ export async function listProducts(c: C, o: ProductListOptions): Promise<Page<Pr
   if (o.include_inactive && role === 'cashier') {
     throw new ApiError(403, 'FORBIDDEN', 'include_inactive needs the manager role or higher');
   }
-  const { rows, total, images } = await listProductRows(dbOf(c), shopId, o);
+  const db = dbOf(c);
+  const [rows, total, images] = await db.batch(productListQueries(db, shopId, o));
   const byProduct = imagesByProduct(c, images);
-  return { items: rows.map((r) => toProduct(r, byProduct.get(r.id) ?? [])), total, page: o.page, limit: o.limit };
+  return toPage([rows, total], o, (r) => toProduct(r, byProduct.get(r.id) ?? []));
 }
 
 async function findRow(c: C, id: string) {

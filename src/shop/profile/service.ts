@@ -54,16 +54,6 @@ async function findShopRow(c: C): Promise<ShopRow> {
 
 export const getShopProfile = async (c: C) => toShopProfile(await findShopRow(c));
 
-/** What values a diamond in rupees: the shop's `usd_inr_paise` and `stone_markup_bp` (one indexed read). */
-export async function stoneValueSettings(c: C) {
-  const [row] = await dbOf(c)
-    .select({ usdInrPaise: shops.usdInrPaise, markupBp: shops.stoneMarkupBp })
-    .from(shops)
-    .where(eq(shops.id, authOf(c).shopId));
-  if (!row) throw notFound('Shop');
-  return row;
-}
-
 /** The GSTIN's first two digits are its state code, which must be the shop's (contract). */
 function stateMismatch(after: ShopRow, patch: UpdateShopProfileInput) {
   if (!after.gstin || after.gstin.slice(0, 2) === after.stateCode) return null;

@@ -1,8 +1,7 @@
 // /api/v1/rates: the shop's metal rate history (read: any role; write: manager+).
 import { signedIn } from '../../auth/guard';
 import { METALS, RATE_KINDS } from '../../db/schema';
-import { ApiError } from '../../http/errors';
-import { idParam, isoDate, queryInt } from '../../http/fields';
+import { dayRange, idParam, isoDate, queryInt, rangeInOrder } from '../../http/fields';
 import {
   createRouter,
   dataOf,
@@ -63,9 +62,10 @@ const CorrectRate = z
 const RateListQuery = PageQuery.extend({
   metal: z.enum(METALS).optional(),
   kind: kind.optional().openapi({ description: 'Default: both kinds' }),
-  from: isoDate.optional().openapi({ description: 'Effective on or after (inclusive)' }),
-  to: isoDate.optional().openapi({ description: 'Effective on or before (inclusive)' }),
-}).strict();
+  ...dayRange('Effective'),
+})
+  .strict()
+  .superRefine(rangeInOrder);
 
 const LatestQuery = z.strictObject({
   metal: z.enum(METALS).optional(),
@@ -88,13 +88,7 @@ export const rateRoutes = createRouter()
       request: { query: RateListQuery },
       responses: { 200: jsonContent(pageOf(RateSchema), 'One page of rates') },
     }),
-    async (c) => {
-      const q = c.req.valid('query');
-      if (q.from && q.to && q.from > q.to) {
-        throw new ApiError(400, 'VALIDATION_FAILED', 'Invalid query', [{ path: 'from', message: 'from is after to' }]);
-      }
-      return okPage(c, await listRates(c, q));
-    },
+    async (c) => okPage(c, await listRates(c, c.req.valid('query'))),
   )
   .openapi(
     defineRoute({

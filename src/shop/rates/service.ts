@@ -4,18 +4,18 @@
 // the same batch as the write, which also bumps the shop's catalog version: the storefront's
 // prices follow the rates, so its cached pages must not outlive them.
 
-import { asc, count, desc, eq, gte, lte, max, sql } from 'drizzle-orm';
+import { asc, desc, eq, lte, max, sql } from 'drizzle-orm';
 import { type AnySQLiteColumn, alias } from 'drizzle-orm/sqlite-core';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
-import { inList } from '../../db/conditions';
+import { inList, inRange } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
+import { type Page, pageQueries, toPage } from '../../db/list';
 import { type Metal, metalRates, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
-import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import type { RateCandidate, RateKind } from '../../pricing/rate-on-day';
@@ -128,6 +128,7 @@ export async function shopToday(c: C): Promise<string> {
 export interface RateListOptions {
   metal?: Metal;
   kind?: RateKind;
+  /** Effective dates in [from, to), as the query's `dayRange` parsed them. */
   from?: string;
   to?: string;
   page: number;
@@ -140,25 +141,15 @@ export function rateListQueries(db: Db, shopId: string, o: RateListOptions) {
     shopId,
     o.metal ? eq(metalRates.metal, o.metal) : undefined,
     o.kind ? eq(metalRates.kind, o.kind) : undefined,
-    o.from ? gte(metalRates.effectiveDate, o.from) : undefined,
-    o.to ? lte(metalRates.effectiveDate, o.to) : undefined,
+    inRange(metalRates.effectiveDate, o),
   );
-  return [
-    db
-      .select()
-      .from(metalRates)
-      .where(where)
-      .orderBy(desc(metalRates.effectiveDate), asc(metalRates.metal), desc(metalRates.purity), desc(metalRates.id))
-      .limit(o.limit)
-      .offset((o.page - 1) * o.limit),
-    db.select({ n: count() }).from(metalRates).where(where),
-  ] as const;
+  const orderBy = [desc(metalRates.effectiveDate), asc(metalRates.metal), desc(metalRates.purity), desc(metalRates.id)];
+  return pageQueries(db, { ...o, table: metalRates, where, orderBy });
 }
 
 export async function listRates(c: C, o: RateListOptions): Promise<Page<Rate>> {
   const db = dbOf(c);
-  const [rows, [total]] = await db.batch(rateListQueries(db, authOf(c).shopId, o));
-  return { items: rows.map(toRate), total: total?.n ?? 0, page: o.page, limit: o.limit };
+  return toPage(await db.batch(rateListQueries(db, authOf(c).shopId, o)), o, toRate);
 }
 
 const rateExists = () =>

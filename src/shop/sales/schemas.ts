@@ -3,7 +3,7 @@
 // seller and buyer as they were. The TypeScript types are inferred from these, so the docs, the
 // validation and the code cannot drift apart.
 import { DOCUMENT_TYPES, PAYMENT_METHODS, SALE_STATUSES, TENDER_METHODS } from '../../db/schema';
-import { instant, money } from '../../http/fields';
+import { money, rangeInOrder, timeRange } from '../../http/fields';
 import { PageQuery, z } from '../../http/openapi';
 import { ExchangeLineSchema, QuoteLineSchema, quoteFields, totalsFields, uniqueLines } from '../pricing/schemas';
 
@@ -98,7 +98,8 @@ export const SaleSchema = z
 export type Sale = z.infer<typeof SaleSchema>;
 
 export const SaleListQuery = PageQuery.extend({
-  from: instant.optional().openapi({ description: 'On or after; a date means from its start (UTC)' }),
-  to: instant.optional().openapi({ description: 'On or before; a date means through its end (UTC)' }),
+  ...timeRange,
   customer_id: z.string().min(1).max(64).optional(),
-}).strict();
+})
+  .strict()
+  .superRefine(rangeInOrder);

@@ -20,14 +20,16 @@
 // SQLite's RAISE() only works in triggers, so constraint failures are the guards; their messages name
 // the constraint, which maps each one to its error code deterministically. Reads before the batch only
 // price the sale and give early refusals; reads after a refusal only choose the error's details.
-import { and, count, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
+
+import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { hasRole } from '../../auth/guard';
 import { dbOf } from '../../db/client';
-import { inList } from '../../db/conditions';
+import { inList, inRange } from '../../db/conditions';
 import { isConstraintViolation } from '../../db/errors';
+import { type Page, pageQueries, toPage } from '../../db/list';
 import {
   auditLog,
   type BuyerSnapshot,
@@ -50,7 +52,6 @@ import {
   previousOutcome,
   recordQueries,
 } from '../../http/idempotency';
-import type { Page } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import {
@@ -620,11 +621,9 @@ const assemble = (rows: SaleRow[], parts: Awaited<ReturnType<typeof partsOf>>) =
   );
 
 export interface SaleListOptions {
-  /** Inclusive lower bound, an ISO timestamp. */
+  /** The range [from, to) of ISO timestamps that the query's `timeRange` parsed. */
   from?: string;
-  /** Upper bound, an ISO timestamp; exclusive when `toExclusive` (a whole day was given). */
   to?: string;
-  toExclusive?: boolean;
   customer_id?: string;
   page: number;
   limit: number;
@@ -635,24 +634,17 @@ export async function listSales(c: C, o: SaleListOptions): Promise<Page<Sale>> {
   const where = visible(
     c,
     o.customer_id ? eq(sales.customerId, o.customer_id) : undefined,
-    o.from ? gte(sales.createdAt, o.from) : undefined,
-    o.to ? (o.toExclusive ? lt(sales.createdAt, o.to) : lte(sales.createdAt, o.to)) : undefined,
+    inRange(sales.createdAt, o),
   );
-  const [rows, [total]] = await db.batch([
-    db
-      .select()
-      .from(sales)
-      .where(where)
-      .orderBy(desc(sales.createdAt), desc(sales.id))
-      .limit(o.limit)
-      .offset((o.page - 1) * o.limit),
-    db.select({ n: count() }).from(sales).where(where),
-  ]);
+  const page = toPage(
+    await db.batch(pageQueries(db, { ...o, table: sales, where, orderBy: [desc(sales.createdAt), desc(sales.id)] })),
+    o,
+  );
   const parts = await partsOf(
     c,
-    rows.map((r) => r.id),
+    page.items.map((r) => r.id),
   );
-  return { items: assemble(rows, parts), total: total?.n ?? 0, page: o.page, limit: o.limit };
+  return { ...page, items: assemble(page.items, parts) };
 }
 
 async function findSale(c: C, id: string) {

@@ -17,12 +17,16 @@
 // - Clients and shared caches get clientCacheControl(), a strong ETag (SHA-256 of the body) and 304
 //   on If-None-Match; their staleness is bounded by its max-age / s-maxage plus stale-while-revalidate,
 //   which are cut short before the shop's midnight so no cache serves a price past its day.
+
 import { eq, inArray, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { type Db, dbOf } from '../../db/client';
+import { toPage } from '../../db/list';
 import { pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { notFound } from '../../http/errors';
+import { errorText, log } from '../../http/logger';
+import { pageMeta } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
 import { sha256Base64Url } from '../../lib/encoding';
 import { quote } from '../../pricing/engine';
@@ -194,7 +198,7 @@ export async function storefrontList(c: C, shop: ShopToday, o: StorefrontListOpt
   const db = dbOf(c);
   const [pageQuery, countQuery, imagesOfPage] = productListQueries(db, shop.id, { ...o, include_inactive: false });
   const page = pageQuery.as('page');
-  const [rows, [total], images, rates, inStock] = await db.batch([
+  const [rows, total, images, rates, inStock] = await db.batch([
     pageQuery,
     countQuery,
     imagesOfPage,
@@ -204,12 +208,10 @@ export async function storefrontList(c: C, shop: ShopToday, o: StorefrontListOpt
   const day = { shop, rates: rates.map(toRateCandidate) };
   const piecesOf = byProduct(inStock);
   const imagesOf = imagesByProduct(c, images);
-  const n = total?.n ?? 0;
-  return {
-    success: true as const,
-    data: rows.map((r) => toStorefrontProduct(day, r, imagesOf.get(r.id) ?? [], piecesOf.get(r.id))),
-    meta: { page: o.page, limit: o.limit, total: n, total_pages: Math.ceil(n / o.limit) },
-  };
+  const list = toPage([rows, total] as const, o, (r) =>
+    toStorefrontProduct(day, r, imagesOf.get(r.id) ?? [], piecesOf.get(r.id)),
+  );
+  return { success: true as const, data: list.items, meta: pageMeta(list) };
 }
 
 /** The product, the day's rates and its in-stock pieces: one batch. */
@@ -272,17 +274,6 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
 }
 
-function warn(c: C, msg: string, err: unknown) {
-  console.warn(
-    JSON.stringify({
-      level: 'warn',
-      msg,
-      request_id: c.get('requestId'),
-      error: err instanceof Error ? err.message : String(err),
-    }),
-  );
-}
-
 /**
  * Answers from the Worker's cache, or produces the body, stores it (after the response, via
  * waitUntil) and answers. A failing cache is skipped, never an error. The response goes back
@@ -297,7 +288,7 @@ export async function cachedJson(
   const cache = caches.default;
   const keyRequest = new Request(key);
   const hit = await cache.match(keyRequest).catch((err) => {
-    warn(c, 'storefront cache read failed', err);
+    log('warn', 'storefront cache read failed', { error: errorText(err) });
     return undefined;
   });
 
@@ -320,7 +311,9 @@ export async function cachedJson(
       },
     });
     c.executionCtx.waitUntil(
-      cache.put(keyRequest, stored).catch((err) => warn(c, 'storefront cache write failed', err)),
+      cache
+        .put(keyRequest, stored)
+        .catch((err) => log('warn', 'storefront cache write failed', { error: errorText(err) })),
     );
   }
 

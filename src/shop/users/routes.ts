@@ -47,10 +47,7 @@ export const userRoutes = createRouter()
       request: { query: PageQuery.strict() },
       responses: { 200: jsonContent(pageOf(UserSchema), 'Users, newest first') },
     }),
-    async (c) => {
-      const { page, limit } = c.req.valid('query');
-      return okPage(c, await listUsers(c, page, limit));
-    },
+    async (c) => okPage(c, await listUsers(c, c.req.valid('query'))),
   )
   .openapi(
     defineRoute({

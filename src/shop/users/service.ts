@@ -1,6 +1,7 @@
 // The shop's staff accounts (owner only). The last active owner can never be demoted or deactivated,
 // checked inside the UPDATE itself so two owners demoting each other at once cannot both succeed.
-import { count, desc, eq, sql } from 'drizzle-orm';
+
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen, recordAudit } from '../../audit/record';
 import { authOf } from '../../auth/caller';
@@ -12,6 +13,7 @@ import { emailTaken, newUserRow } from '../../auth/service';
 import { revokeUserFamiliesQuery } from '../../auth/sessions';
 import { dbOf } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
+import { type PageOptions, pageQueries, toPage } from '../../db/list';
 import { type Role, users } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
@@ -20,21 +22,11 @@ import { nowIso } from '../../lib/id';
 
 type C = Context<AppEnv>;
 
-export async function listUsers(c: C, page: number, limit: number) {
-  const { shopId } = authOf(c);
+export async function listUsers(c: C, o: PageOptions) {
   const db = dbOf(c);
-  const where = inShop(users, shopId);
-  const [rows, [total]] = await db.batch([
-    db
-      .select()
-      .from(users)
-      .where(where)
-      .orderBy(desc(users.createdAt), desc(users.id))
-      .limit(limit)
-      .offset((page - 1) * limit),
-    db.select({ n: count() }).from(users).where(where),
-  ]);
-  return { items: rows.map(toUser), total: total?.n ?? 0, page, limit };
+  const where = inShop(users, authOf(c).shopId);
+  const orderBy = [desc(users.createdAt), desc(users.id)];
+  return toPage(await db.batch(pageQueries(db, { ...o, table: users, where, orderBy })), o, toUser);
 }
 
 export async function createUser(c: C, body: { name: string; email: string; password: string; role: Role }) {

@@ -2,7 +2,7 @@
 // AUTH_UNAVAILABLE, since "cannot tell whether this token was revoked" must not pass for "not
 // revoked"; what needs no session (health, storefront, sign-in, refresh, which D1 decides) works.
 // The /auth/me case alone is also in auth/auth.security.test.ts.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { newShop, PASSWORD } from '../fixtures';
 import { call, callJson } from '../helpers';
 import { addProduct } from '../shop/catalog-fixtures';
@@ -39,6 +39,22 @@ describe('KV unavailable on the revocation check', () => {
     expect(await writesOf(s.shop.id)).toEqual(before);
     // The session was not ended by the outage: with KV back, the same token works.
     expect((await callJson('/api/v1/auth/me', { token: s.access })).res.status).toBe(200);
+  });
+
+  it('logs the failure as one line of the request that met it (its request id)', async () => {
+    const s = await newShop();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const res = await call('/api/v1/auth/me', { token: s.access, env: vars });
+    expect(res.status).toBe(503);
+    const lines = warn.mock.calls.map((args) => JSON.parse(String(args[0])));
+    warn.mockRestore();
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'revocation check failed',
+        request_id: res.headers.get('X-Request-Id'),
+      }),
+    );
   });
 
   it('what needs no session keeps working: health, storefront, sign-in and refresh', async () => {

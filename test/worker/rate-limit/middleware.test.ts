@@ -88,9 +88,10 @@ async function send(path: string, { ip, method, json, vars }: SendOptions) {
   return res;
 }
 
-/** A documentation-range /64 no other test (or earlier run against persisted state) uses. */
-let hosts = 0;
-const uniqueIp = () => `2001:db8:${(++hosts).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}::1`;
+/** A documentation-range /64 (its first four groups) no other test (or earlier run against persisted state) uses. */
+let nets = 0;
+const uniqueNet = () => `2001:db8:${(++nets).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+const uniqueIp = () => `${uniqueNet()}::1`;
 const creds = (email: string) => ({ email, password: 'wrong-password-123' });
 
 /** A RATE_LIMITER binding that is there (config accepts it) but whose object throws, or never answers. */
@@ -265,9 +266,11 @@ describe('rateLimit keys', () => {
 
   it('counts one IPv6 /64 as one client', async () => {
     const vars = { RATE_LIMIT_PUBLIC: '1/60' };
-    expect((await send('/products', { ip: '2001:db8:77:1::1', vars })).status).toBe(200);
-    expect((await send('/products', { ip: '2001:db8:77:1:ffff:1:2:3', vars })).status).toBe(429);
-    expect((await send('/products', { ip: '2001:db8:77:2::1', vars })).status).toBe(200);
+    // Fixed addresses here met the /64s uniqueIp() hands out (2001:db8:77:…) in the full run.
+    const net = uniqueNet();
+    expect((await send('/products', { ip: `${net}::1`, vars })).status).toBe(200);
+    expect((await send('/products', { ip: `${net}:ffff:1:2:3`, vars })).status).toBe(429);
+    expect((await send('/products', { ip: `${uniqueNet()}::1`, vars })).status).toBe(200);
   });
 
   it('login counts per address and normalised email', async () => {

@@ -1,19 +1,18 @@
 // /api/v1/predictions: price predictions, diamond valuations and rate forecasts from the in-Worker
 // ONNX models, and the shipped price models' cards; /api/v1/rates/forecast: a shop's own rates forecast.
-import { signedIn } from '../auth/guard';
-import { CATEGORIES, METALS } from '../db/schema';
-import { diamondItem, MAX_WEIGHT_MG, queryInt, weightMg } from '../http/fields';
-import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../http/openapi';
-import { byShop, rateLimit } from '../rate-limit/middleware';
-import { productRuleIssues, purityField, purityIssue } from '../shop/products/schemas';
-import { stoneValueSettings } from '../shop/profile/service';
-import { MAX_MAKING_BP } from './features';
-import { HORIZONS, WINDOW } from './forecast';
+import { signedIn } from '../../auth/guard';
+import { CATEGORIES, METALS } from '../../db/schema';
+import { diamondItem, MAX_WEIGHT_MG, queryInt, weightMg } from '../../http/fields';
+import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, z } from '../../http/openapi';
+import { MAX_MAKING_BP } from '../../ml/features';
+import { HORIZONS, WINDOW } from '../../ml/forecast';
+import { modelSetting, PRICE_MODEL_READ } from '../../ml/published';
+import { compareSemver, isLoaded, MODELS, resolveModel } from '../../ml/registry';
+import { byShop, rateLimit } from '../../rate-limit/middleware';
+import { productRuleIssues, purityField, purityIssue } from '../products/schemas';
 import { predictPrices } from './predict';
-import { modelSetting, PRICE_MODEL_READ } from './published';
 import { forecastHistory, MAX_HISTORY, shopRateForecast } from './rate-forecast';
-import { compareSemver, isLoaded, MODELS, resolveModel } from './registry';
-import { valueDiamonds } from './stones';
+import { stoneValueSettings, valueDiamonds } from './stones';
 
 const tags = ['Predictions'];
 /** Every model route: any signed-in role, limited per shop by the `predict` policy, open if the limiter is down. */

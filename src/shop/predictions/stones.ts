@@ -1,12 +1,16 @@
 // Diamond valuations: one model run for the whole batch, dollars to integer cents at the boundary,
 // and each stone's rupee value at the shop's conversion settings — for POST /predictions/diamond
 // and for the stone lines of a product or piece being written.
+
+import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import type { StoneLine } from '../db/schema';
-import type { StoneLineInput } from '../http/fields';
-import type { AppEnv } from '../http/types';
-import { multiply } from '../pricing/money';
-import { stoneValueSettings } from '../shop/profile/service';
+import { authOf } from '../../auth/caller';
+import { dbOf } from '../../db/client';
+import type { StoneLine } from '../../db/schema';
+import { shops } from '../../db/schema';
+import { notFound } from '../../http/errors';
+import type { StoneLineInput } from '../../http/fields';
+import type { AppEnv } from '../../http/types';
 import {
   DIAMOND_FEATURE_COUNT,
   type DiamondItem,
@@ -14,14 +18,25 @@ import {
   diamondPrice,
   encodeDiamonds,
   stoneValuePaise,
-} from './diamond';
-import { DIAMOND_MODEL, loadModel } from './registry';
-import { runModel } from './run';
+} from '../../ml/diamond';
+import { DIAMOND_MODEL, loadModel } from '../../ml/registry';
+import { runModel } from '../../ml/run';
+import { multiply } from '../../pricing/money';
 
 /** The shop's dollar rate (paise per US dollar) and its markup on the model's diamond prices (basis points). */
 export interface StoneValueSettings {
   usdInrPaise: number;
   markupBp: number;
+}
+
+/** What values a diamond in rupees: the shop's `usd_inr_paise` and `stone_markup_bp` (one indexed read). */
+export async function stoneValueSettings(c: Context<AppEnv>): Promise<StoneValueSettings> {
+  const [row] = await dbOf(c)
+    .select({ usdInrPaise: shops.usdInrPaise, markupBp: shops.stoneMarkupBp })
+    .from(shops)
+    .where(eq(shops.id, authOf(c).shopId));
+  if (!row) throw notFound('Shop');
+  return row;
 }
 
 export interface DiamondValuation extends DiamondPrice {

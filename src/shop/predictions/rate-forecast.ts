@@ -3,18 +3,18 @@
 // the shop's latest rate.
 import { and, asc, avg, eq, lte, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import worldGold from '../../models/world-gold-usd.json';
-import { authOf } from '../auth/caller';
-import { dbOf } from '../db/client';
-import { type Metal, metalRates } from '../db/schema';
-import { inShop } from '../db/scope';
-import { ApiError } from '../http/errors';
-import type { AppEnv } from '../http/types';
-import { latestRates, shopToday } from '../shop/rates/service';
-import { FORECAST_FEATURE_COUNT, type Forecast, forecastFeatures, forecastsFrom, WINDOW } from './forecast';
+import worldGold from '../../../models/world-gold-usd.json';
+import { authOf } from '../../auth/caller';
+import { dbOf } from '../../db/client';
+import { type Metal, metalRates } from '../../db/schema';
+import { inShop } from '../../db/scope';
+import { ApiError } from '../../http/errors';
+import type { AppEnv } from '../../http/types';
+import { FORECAST_FEATURE_COUNT, type Forecast, forecastFeatures, forecastsFrom, WINDOW } from '../../ml/forecast';
+import { GOLD_FORECAST_MODEL, loadModel } from '../../ml/registry';
+import { runModel } from '../../ml/run';
+import { latestRates, shopToday } from '../rates/service';
 import { fillRate } from './predict';
-import { GOLD_FORECAST_MODEL, loadModel } from './registry';
-import { runModel } from './run';
 
 type C = Context<AppEnv>;
 

@@ -1,14 +1,14 @@
 // Price predictions: fill each item's missing rate from the shop's latest rates, then one model run
 // for the whole batch, rounded to integer paise at the boundary.
 import type { Context } from 'hono';
-import type { Metal } from '../db/schema';
-import { ApiError } from '../http/errors';
-import type { AppEnv } from '../http/types';
-import { latestRates, type MetalRate } from '../shop/rates/service';
-import { encode, FEATURE_COUNT, metalValuePaise, type PriceItem } from './features';
-import { modelSetting } from './published';
-import { activeModel } from './registry';
-import { runModel } from './run';
+import type { Metal } from '../../db/schema';
+import { ApiError } from '../../http/errors';
+import type { AppEnv } from '../../http/types';
+import { encode, FEATURE_COUNT, metalValuePaise, type PriceItem } from '../../ml/features';
+import { modelSetting } from '../../ml/published';
+import { activeModel } from '../../ml/registry';
+import { runModel } from '../../ml/run';
+import { latestRates, type MetalRate } from '../rates/service';
 
 type C = Context<AppEnv>;
 
