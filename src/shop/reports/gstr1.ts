@@ -25,10 +25,12 @@ const gstinFormat = z.string().regex(/^\d{2}[0-9A-Z]{10}[0-9A-Z]Z[0-9A-Z]$/);
 /** DD-MM-YYYY, the portal's date. */
 const portalDate = z.string().regex(/^\d{2}-\d{2}-\d{4}$/);
 const rate = z.number().min(0).max(100);
+/** The rate, taxable value and taxes of a row: IGST, CGST, SGST (UTGST) and cess. */
+const taxed = { rt: rate, txval: rupees, iamt: rupees, camt: rupees, samt: rupees, csamt: rupees };
 
 const B2bItem = z.strictObject({
   num: z.number().int().min(1),
-  itm_det: z.strictObject({ rt: rate, txval: rupees, iamt: rupees, camt: rupees, samt: rupees, csamt: rupees }),
+  itm_det: z.strictObject(taxed),
 });
 const B2clItem = z.strictObject({
   num: z.number().int().min(1),
@@ -40,12 +42,7 @@ const HsnRow = z.strictObject({
   desc: z.string().max(30),
   uqc: z.literal('GMS'),
   qty: z.number().multipleOf(0.01).min(0),
-  rt: rate,
-  txval: rupees,
-  iamt: rupees,
-  camt: rupees,
-  samt: rupees,
-  csamt: rupees,
+  ...taxed,
 });
 
 /** The GSTR-1 offline JSON, as much of it as a jeweller's month fills. */
@@ -89,12 +86,7 @@ export const Gstr1Schema = z
         sply_ty: z.enum(['INTRA', 'INTER']),
         pos: stateCode,
         typ: z.literal('OE'),
-        rt: rate,
-        txval: rupees,
-        iamt: rupees,
-        camt: rupees,
-        samt: rupees,
-        csamt: rupees,
+        ...taxed,
       }),
     ),
     hsn: z.strictObject({ hsn_b2b: z.array(HsnRow), hsn_b2c: z.array(HsnRow) }),
@@ -179,6 +171,17 @@ function bucket<T extends Amounts>(rows: Iterable<T>, key: (row: T) => string) {
   return [...out.values()];
 }
 
+/** A row's rate, taxable value and taxes in the portal's units; no cess on jewellery. */
+const taxedRow = (gstRateBp: number, t: Amounts) => ({
+  rt: pct(gstRateBp),
+  txval: rs(t.taxable),
+  iamt: rs(t.igst),
+  camt: rs(t.cgst),
+  samt: rs(t.sgst),
+  csamt: 0,
+});
+const invoiceHead = (i: Gstr1Invoice) => ({ inum: i.invoice_number, idt: portal(i.business_date), val: rs(i.total) });
+
 const byRate = (lines: readonly Gstr1Line[]) =>
   bucket(lines, (l) => String(l.gst_rate_bp)).sort((a, b) => a.first.gst_rate_bp - b.first.gst_rate_bp);
 
@@ -201,11 +204,16 @@ export function buildGstr1({ gstin, state_code, period, invoices }: Gstr1Input):
   const b2bByBuyer = new Map<string, Gstr1Invoice[]>();
   const b2clByPos = new Map<string, Gstr1Invoice[]>();
   const b2csLines: (Gstr1Line & { pos: string })[] = [];
+  const into = (map: Map<string, Gstr1Invoice[]>, key: string, inv: Gstr1Invoice) => {
+    const list = map.get(key);
+    if (list) list.push(inv);
+    else map.set(key, [inv]);
+  };
   for (const inv of issued) {
     const k = kind(inv);
-    if (k === 'b2b') b2bByBuyer.set(inv.buyer_gstin ?? '', [...(b2bByBuyer.get(inv.buyer_gstin ?? '') ?? []), inv]);
-    else if (k === 'b2cl') b2clByPos.set(posOf(inv), [...(b2clByPos.get(posOf(inv)) ?? []), inv]);
-    else b2csLines.push(...inv.lines.map((l) => ({ ...l, pos: posOf(inv) })));
+    if (k === 'b2b') into(b2bByBuyer, inv.buyer_gstin ?? '', inv);
+    else if (k === 'b2cl') into(b2clByPos, posOf(inv), inv);
+    else for (const l of inv.lines) b2csLines.push({ ...l, pos: posOf(inv) });
   }
 
   const hsnRows = (lines: Gstr1Line[]) =>
@@ -217,12 +225,7 @@ export function buildGstr1({ gstin, state_code, period, invoices }: Gstr1Input):
         desc: HSN_DESCRIPTIONS[first.hsn_code.slice(0, 4)] ?? '',
         uqc: 'GMS' as const,
         qty: grams(total.net_weight_mg),
-        rt: pct(first.gst_rate_bp),
-        txval: rs(total.taxable),
-        iamt: rs(total.igst),
-        camt: rs(total.cgst),
-        samt: rs(total.sgst),
-        csamt: 0,
+        ...taxedRow(first.gst_rate_bp, total),
       }));
 
   const serials = [...invoices].sort((a, b) => a.invoice_serial - b.invoice_serial);
@@ -238,35 +241,24 @@ export function buildGstr1({ gstin, state_code, period, invoices }: Gstr1Input):
     b2b: [...b2bByBuyer].map(([ctin, list]) => ({
       ctin,
       inv: list.map((i) => ({
-        inum: i.invoice_number,
-        idt: portal(i.business_date),
-        val: rs(i.total),
+        ...invoiceHead(i),
         pos: posOf(i),
         rchrg: 'N' as const,
         inv_typ: 'R' as const,
         itms: byRate(i.lines).map(({ first: l, total }, n) => ({
           num: n + 1,
-          itm_det: {
-            rt: pct(l.gst_rate_bp),
-            txval: rs(total.taxable),
-            iamt: rs(total.igst),
-            camt: rs(total.cgst),
-            samt: rs(total.sgst),
-            csamt: 0,
-          },
+          itm_det: taxedRow(l.gst_rate_bp, total),
         })),
       })),
     })),
     b2cl: [...b2clByPos].map(([pos, list]) => ({
       pos,
       inv: list.map((i) => ({
-        inum: i.invoice_number,
-        idt: portal(i.business_date),
-        val: rs(i.total),
-        itms: byRate(i.lines).map(({ first: l, total }, n) => ({
-          num: n + 1,
-          itm_det: { rt: pct(l.gst_rate_bp), txval: rs(total.taxable), iamt: rs(total.igst), csamt: 0 },
-        })),
+        ...invoiceHead(i),
+        itms: byRate(i.lines).map(({ first: l, total }, n) => {
+          const { rt, txval, iamt, csamt } = taxedRow(l.gst_rate_bp, total);
+          return { num: n + 1, itm_det: { rt, txval, iamt, csamt } };
+        }),
       })),
     })),
     b2cs: bucket(b2csLines, (l) => `${l.pos}|${l.gst_rate_bp}`)
@@ -275,12 +267,7 @@ export function buildGstr1({ gstin, state_code, period, invoices }: Gstr1Input):
         sply_ty: l.pos === state_code ? ('INTRA' as const) : ('INTER' as const),
         pos: l.pos,
         typ: 'OE' as const,
-        rt: pct(l.gst_rate_bp),
-        txval: rs(total.taxable),
-        iamt: rs(total.igst),
-        camt: rs(total.cgst),
-        samt: rs(total.sgst),
-        csamt: 0,
+        ...taxedRow(l.gst_rate_bp, total),
       })),
     hsn: {
       hsn_b2b: hsnRows(issued.filter((i) => kind(i) === 'b2b').flatMap((i) => i.lines)),

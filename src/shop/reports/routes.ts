@@ -135,7 +135,6 @@ const stockCsv = (s: StockReport): [string[], Cell[][]] => [
     'fine_weight_mg',
     'rate_per_gram',
     'value',
-    'paid',
   ],
   [
     ...s.groups.map((g): Cell[] => [
@@ -149,21 +148,21 @@ const stockCsv = (s: StockReport): [string[], Cell[][]] => [
       g.fine_weight_mg,
       rs(g.rate_per_gram),
       rs(g.value),
-      null,
     ]),
-    ...s.old_gold.map((g): Cell[] => [
-      'old_gold',
-      g.metal,
-      g.purity,
-      null,
-      null,
-      null,
-      g.net_weight_mg,
-      g.fine_weight_mg,
-      null,
-      null,
-      rs(g.paid),
-    ]),
+    ...s.old_gold.flatMap((g) =>
+      (['purchased', 'exchanged'] as const).map((from): Cell[] => [
+        `old_gold_${from}`,
+        g.metal,
+        null,
+        null,
+        null,
+        null,
+        g[from].net_weight_mg,
+        g[from].fine_weight_mg,
+        null,
+        null,
+      ]),
+    ),
   ],
 ];
 

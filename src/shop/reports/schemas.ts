@@ -4,6 +4,7 @@
 import { METALS } from '../../db/schema';
 import { isoDate } from '../../http/fields';
 import { z } from '../../http/openapi';
+import { StockSchema as OldGoldStockSchema } from '../old-gold/schemas';
 import { DAY_BOOK_TENDERS, SUMMARY_GROUPS } from './service';
 
 const paise = z.number().int();
@@ -128,17 +129,7 @@ export const StockReportSchema = z
         unvalued_net_weight_mg: mg,
       }),
     ),
-    old_gold: z.array(
-      z.object({
-        metal,
-        purity: z.number().int(),
-        lines: z.number().int(),
-        net_weight_mg: mg,
-        fine_weight_mg: mg,
-        paid: paise,
-      }),
-    ),
-    old_gold_metals: z.array(z.object({ metal, net_weight_mg: mg, fine_weight_mg: mg, paid: paise })),
+    old_gold: OldGoldStockSchema,
   })
   .openapi('StockReport');
 

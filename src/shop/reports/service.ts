@@ -12,7 +12,6 @@ import { inList } from '../../db/conditions';
 import {
   customers,
   khataEntries,
-  oldGoldLines,
   oldGoldPurchases,
   payments,
   pieces,
@@ -28,8 +27,10 @@ import type { AppEnv } from '../../http/types';
 import { mulDivRound, sum } from '../../pricing/money';
 import { rateOnDay } from '../../pricing/rate-on-day';
 import { addDays, shopDate, startOfShopDate } from '../../pricing/shop-day';
+import type { Stock as OldGoldStock } from '../old-gold/schemas';
+import { oldGoldStock } from '../old-gold/service';
 import { soldByPiece } from '../products/service';
-import { latestRatesQuery } from '../rates/service';
+import { latestRatesQuery, toRateCandidate } from '../rates/service';
 import { buildGstr1, type Gstr1, type Gstr1Invoice } from './gstr1';
 import { LEDGER_TENDERS, type LedgerTender, type VoucherFacts } from './vouchers';
 
@@ -367,16 +368,6 @@ export interface StockRow {
   value: number | null;
 }
 
-export interface OldGoldRow {
-  metal: string;
-  purity: number;
-  lines: number;
-  net_weight_mg: number;
-  fine_weight_mg: number;
-  /** What the shop paid (or credited in exchange) for it. */
-  paid: number;
-}
-
 export interface StockReport {
   date: string;
   groups: StockRow[];
@@ -390,13 +381,13 @@ export interface StockReport {
     value: number;
     unvalued_net_weight_mg: number;
   }[];
-  old_gold: OldGoldRow[];
-  old_gold_metals: { metal: string; net_weight_mg: number; fine_weight_mg: number; paid: number }[];
+  /** Old gold held: GET /old-gold/stock's answer, the one computation of it. */
+  old_gold: OldGoldStock;
 }
 
 const piecePurity = sql<number>`coalesce(${pieces.purity}, ${products.purity})`.mapWith(Number);
 
-/** In-stock pieces, count-sold units and old gold held, by metal and purity. */
+/** In-stock pieces and count-sold units, by metal and purity. */
 export function stockQueries(db: Db, shopId: string) {
   const byCount = sql`(CASE WHEN ${soldByPiece} THEN 0 ELSE ${products.stock} END)`;
   return [
@@ -423,20 +414,6 @@ export function stockQueries(db: Db, shopId: string) {
       .from(products)
       .where(inShop(products, shopId, gt(products.stock, 0)))
       .groupBy(products.metal, products.purity),
-    // Old gold stays until the shop sells or melts it, which Tijori does not record yet: what was
-    // taken in by completed sales (a void gives it back) and by purchase vouchers.
-    db
-      .select({
-        metal: oldGoldLines.metal,
-        purity: oldGoldLines.purity,
-        lines: count(),
-        net: total(oldGoldLines.netWeightMg),
-        paid: total(oldGoldLines.value),
-      })
-      .from(oldGoldLines)
-      .leftJoin(sales, eq(sales.id, oldGoldLines.saleId))
-      .where(inShop(oldGoldLines, shopId, or(isNotNull(oldGoldLines.purchaseId), eq(sales.status, 'completed'))))
-      .groupBy(oldGoldLines.metal, oldGoldLines.purity),
   ] as const;
 }
 
@@ -448,11 +425,11 @@ export async function stockReport(c: C): Promise<StockReport> {
   const db = dbOf(c);
   const { shopId } = authOf(c);
   const today = shopDate(new Date(), shop.timezone);
-  const [inPieces, inUnits, oldGold, rates] = await db.batch([
-    ...stockQueries(db, shopId),
-    latestRatesQuery(db, shopId, { kinds: ['sell'], asOf: today }),
+  const [[inPieces, inUnits, rates], old_gold] = await Promise.all([
+    db.batch([...stockQueries(db, shopId), latestRatesQuery(db, shopId, { kinds: ['sell'], asOf: today })]),
+    oldGoldStock(c),
   ]);
-  const candidates = rates.map((r) => ({ ...r, rate_per_gram: r.ratePerGram, effective_date: r.effectiveDate }));
+  const candidates = rates.map(toRateCandidate);
   const keyed = new Map<
     string,
     { metal: string; purity: number; pieces: number; units: number; gross: number; net: number }
@@ -486,21 +463,10 @@ export async function stockReport(c: C): Promise<StockReport> {
       value: rate ? mulDivRound(g.net, rate.rate_per_gram, 1000) : null,
     };
   });
-  const old_gold: OldGoldRow[] = oldGold
-    .map((r) => ({
-      metal: r.metal,
-      purity: r.purity,
-      lines: r.lines,
-      net_weight_mg: r.net,
-      fine_weight_mg: mulDivRound(r.net, r.purity, 1000),
-      paid: r.paid,
-    }))
-    .sort(byMetalPurity);
-  const metalsOf = <T extends { metal: string }>(rows: T[]) => [...new Set(rows.map((r) => r.metal))].sort();
   return {
     date: today,
     groups,
-    metals: metalsOf(groups).map((metal) => {
+    metals: [...new Set(groups.map((g) => g.metal))].sort().map((metal) => {
       const mine = groups.filter((g) => g.metal === metal);
       const of = (f: (g: StockRow) => number) => sum(mine.map(f));
       return {
@@ -515,15 +481,6 @@ export async function stockReport(c: C): Promise<StockReport> {
       };
     }),
     old_gold,
-    old_gold_metals: metalsOf(old_gold).map((metal) => {
-      const mine = old_gold.filter((g) => g.metal === metal);
-      return {
-        metal,
-        net_weight_mg: sum(mine.map((g) => g.net_weight_mg)),
-        fine_weight_mg: sum(mine.map((g) => g.fine_weight_mg)),
-        paid: sum(mine.map((g) => g.paid)),
-      };
-    }),
   };
 }
 
@@ -589,7 +546,11 @@ export async function gstr1(c: C, period: string): Promise<Gstr1> {
   const db = dbOf(c);
   const [invoices, lines] = await db.batch(gstr1Queries(db, authOf(c).shopId, period));
   const linesOf = new Map<string, Gstr1Invoice['lines']>();
-  for (const { sale_id, ...l } of lines) linesOf.set(sale_id, [...(linesOf.get(sale_id) ?? []), l]);
+  for (const { sale_id, ...l } of lines) {
+    const list = linesOf.get(sale_id);
+    if (list) list.push(l);
+    else linesOf.set(sale_id, [l]);
+  }
   return buildGstr1({
     gstin: shop.gstin,
     state_code: shop.stateCode,
@@ -613,9 +574,20 @@ interface Cursor {
   id: string;
 }
 
-/** Keyset after (date, id): the index range from `date`, then only that date's later ids. */
-const after = (date: SQLiteColumn, id: SQLiteColumn, cursor: Cursor | null) =>
-  cursor ? or(gt(date, cursor.date), and(eq(date, cursor.date), gt(id, cursor.id))) : undefined;
+/**
+ * A keyset page of a document table by (business_date, id) within [from, to]: the index range
+ * from the cursor's day, then only that day's ids after the cursor's.
+ */
+const pageOf = (
+  t: { businessDate: SQLiteColumn; id: SQLiteColumn },
+  from: string,
+  to: string,
+  cursor: Cursor | null,
+) => [
+  gte(t.businessDate, cursor?.date ?? from),
+  lte(t.businessDate, to),
+  cursor ? or(gt(t.businessDate, cursor.date), and(eq(t.businessDate, cursor.date), gt(t.id, cursor.id))) : undefined,
+];
 
 /** One page of the period's issued (completed, numbered) sales, in date and id order. */
 export function exportSalesPage(db: Db, shopId: string, from: string, to: string, cursor: Cursor | null) {
@@ -639,9 +611,7 @@ export function exportSalesPage(db: Db, shopId: string, from: string, to: string
       inShop(
         sales,
         shopId,
-        gte(sales.businessDate, cursor?.date ?? from),
-        lte(sales.businessDate, to),
-        after(sales.businessDate, sales.id, cursor),
+        ...pageOf(sales, from, to, cursor),
         eq(sales.status, 'completed'),
         isNotNull(sales.invoiceNumber),
       ),
@@ -661,15 +631,7 @@ export function exportPurchasesPage(db: Db, shopId: string, from: string, to: st
       total: oldGoldPurchases.total,
     })
     .from(oldGoldPurchases)
-    .where(
-      inShop(
-        oldGoldPurchases,
-        shopId,
-        gte(oldGoldPurchases.businessDate, cursor?.date ?? from),
-        lte(oldGoldPurchases.businessDate, to),
-        after(oldGoldPurchases.businessDate, oldGoldPurchases.id, cursor),
-      ),
-    )
+    .where(inShop(oldGoldPurchases, shopId, ...pageOf(oldGoldPurchases, from, to, cursor)))
     .orderBy(asc(oldGoldPurchases.businessDate), asc(oldGoldPurchases.id))
     .limit(EXPORT_PAGE);
 }
@@ -685,54 +647,65 @@ export function tendersOf(db: Db, shopId: string, owner: SQLiteColumn, ids: read
 
 const noTenders = (): Record<LedgerTender, number> => ({ cash: 0, card: 0, upi: 0, bank: 0, khata: 0 });
 
+/**
+ * Every page of a keyset-paged query with each document's tenders, read only when the consumer asks
+ * for the next page: `page` reads up to EXPORT_PAGE rows after the cursor, `owner` is the payments
+ * column that points at those rows.
+ */
+async function* pagesWithTenders<R extends Cursor>(
+  db: Db,
+  shopId: string,
+  page: (cursor: Cursor | null) => Promise<R[]>,
+  owner: SQLiteColumn,
+): AsyncGenerator<{ row: R; tenders: Record<LedgerTender, number> }[]> {
+  let cursor: Cursor | null = null;
+  for (;;) {
+    const rows = await page(cursor);
+    if (!rows.length) return;
+    const byOwner = new Map<string, Record<LedgerTender, number>>();
+    for (const t of await tendersOf(
+      db,
+      shopId,
+      owner,
+      rows.map((r) => r.id),
+    )) {
+      const tenders = byOwner.get(t.owner) ?? noTenders();
+      tenders[t.method] += t.amount;
+      byOwner.set(t.owner, tenders);
+    }
+    yield rows.map((row) => ({ row, tenders: byOwner.get(row.id) ?? noTenders() }));
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < EXPORT_PAGE) return;
+    cursor = { date: last.date, id: last.id };
+  }
+}
+
 /** The period's vouchers, sales then purchases, one page of D1 reads at a time. */
 export async function* exportVouchers(c: C, from: string, to: string): AsyncGenerator<VoucherFacts[]> {
   const db = dbOf(c);
   const { shopId } = authOf(c);
-  const byOwner = (rows: { owner: string; method: LedgerTender; amount: number }[]) => {
-    const out = new Map<string, Record<LedgerTender, number>>();
-    for (const r of rows) {
-      const t = out.get(r.owner) ?? noTenders();
-      t[r.method] += r.amount;
-      out.set(r.owner, t);
-    }
-    return out;
-  };
-  let cursor: Cursor | null = null;
-  for (;;) {
-    const page = await exportSalesPage(db, shopId, from, to, cursor);
-    if (!page.length) break;
-    const tenders = byOwner(
-      await tendersOf(
-        db,
-        shopId,
-        payments.saleId,
-        page.map((s) => s.id),
-      ),
-    );
-    yield page.map(({ id, number, ...s }) => ({
+  const salePages = pagesWithTenders(
+    db,
+    shopId,
+    (cursor) => exportSalesPage(db, shopId, from, to, cursor),
+    payments.saleId,
+  );
+  for await (const page of salePages) {
+    yield page.map(({ row: { id, number, ...s }, tenders }) => ({
       ...s,
       type: 'sales',
       number: number ?? id,
-      tenders: tenders.get(id) ?? noTenders(),
+      tenders,
     }));
-    const last = page[page.length - 1];
-    if (!last || page.length < EXPORT_PAGE) break;
-    cursor = { date: last.date, id: last.id };
   }
-  cursor = null;
-  for (;;) {
-    const page = await exportPurchasesPage(db, shopId, from, to, cursor);
-    if (!page.length) break;
-    const tenders = byOwner(
-      await tendersOf(
-        db,
-        shopId,
-        payments.purchaseId,
-        page.map((p) => p.id),
-      ),
-    );
-    yield page.map(({ id, total: paid, ...p }) => ({
+  const purchasePages = pagesWithTenders(
+    db,
+    shopId,
+    (cursor) => exportPurchasesPage(db, shopId, from, to, cursor),
+    payments.purchaseId,
+  );
+  for await (const page of purchasePages) {
+    yield page.map(({ row: { id: _, total: paid, ...p }, tenders }) => ({
       ...p,
       type: 'purchase',
       party_gstin: null,
@@ -743,11 +716,8 @@ export async function* exportVouchers(c: C, from: string, to: string): AsyncGene
       round_off: 0,
       total: paid,
       old_gold: paid,
-      tenders: tenders.get(id) ?? noTenders(),
+      tenders,
     }));
-    const last = page[page.length - 1];
-    if (!last || page.length < EXPORT_PAGE) break;
-    cursor = { date: last.date, id: last.id };
   }
 }
 

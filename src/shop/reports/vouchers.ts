@@ -8,6 +8,7 @@
 // `Vouchers`, REQUESTDATA / TALLYMESSAGE / VOUCHER with one ALLLEDGERENTRIES.LIST per ledger.
 // Tally's sign convention: a debit is a negative AMOUNT with ISDEEMEDPOSITIVE `Yes`, a credit a
 // positive AMOUNT with `No`; a voucher's amounts sum to zero.
+import type { Quote } from '../../pricing/engine';
 import { sum } from '../../pricing/money';
 import type { Cell } from './csv';
 
@@ -32,18 +33,13 @@ export const LEDGERS = {
   khata: 'Sundry Debtors - Khata',
 } as const;
 
-export interface VoucherFacts {
+/** A voucher's amounts are a sale's (0 taxes on a purchase), in paise. */
+export interface VoucherFacts extends Pick<Quote, 'taxable' | 'cgst' | 'sgst' | 'igst' | 'round_off' | 'total'> {
   type: 'sales' | 'purchase';
   date: string;
   number: string;
   party: string | null;
   party_gstin: string | null;
-  taxable: number;
-  cgst: number;
-  sgst: number;
-  igst: number;
-  round_off: number;
-  total: number;
   /** Paise per tender: received on a sale, paid on a purchase. */
   tenders: Record<LedgerTender, number>;
   /** Old gold taken in exchange on a sale, or bought on a purchase voucher. */

@@ -46,3 +46,19 @@ export async function addPiece(s: Session, productId: string, over: Json = {}) {
   expect(res.status, JSON.stringify(body)).toBe(201);
   return body.data as Json;
 }
+
+/** The README's 22K chain, 10 g net, 50 in stock: at ₹6,000/g it totals ₹71,425 in the shop's state. */
+export const chainBody = (over: Json = {}): Json => ({
+  category: 'chain',
+  purity: 916,
+  gross_weight_mg: 10_000,
+  net_weight_mg: 10_000,
+  stone_weight_mg: 0,
+  pricing_mode: 'weight',
+  wastage_bp: 800,
+  making_charge_type: 'per_gram',
+  making_charge_paise: 45_000,
+  other_charge_paise: 4_500,
+  stock: 50,
+  ...over,
+});

@@ -6,7 +6,7 @@ import readme from '../../../README.md?raw';
 import { countRoundTrips, format } from '../../support/round-trips';
 import { newShop, newStaff } from '../fixtures';
 import { call, callJson, type Json } from '../helpers';
-import { addRate, patchShop, quote, quoted, registeredShop } from './billing-fixtures';
+import { addRate, chainBody, patchShop, quote, quoted, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
 import { addCustomer, setCashierDiscountLimit } from './sales-fixtures';
 
@@ -33,20 +33,8 @@ const pick = (row: Record<string, number>, keys: string[]) => {
   return Object.fromEntries(keys.map((k) => [k, row[k]]));
 };
 
-/** The README's worked example: a 22K chain, 10 g net. */
-const chain = (over: Json = {}): Json => ({
-  category: 'chain',
-  purity: 916,
-  gross_weight_mg: 10_000,
-  net_weight_mg: 10_000,
-  stone_weight_mg: 0,
-  pricing_mode: 'weight',
-  wastage_bp: 800,
-  making_charge_type: 'per_gram',
-  making_charge_paise: 45_000,
-  other_charge_paise: 4_500,
-  ...over,
-});
+/** The README's worked example: a 22K chain, 10 g net (the product's stock is not what is tested). */
+const chain = chainBody;
 
 afterEach(() => {
   vi.useRealTimers();

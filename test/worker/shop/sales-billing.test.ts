@@ -5,25 +5,10 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { newShop, newStaff } from '../fixtures';
 import { callJson, type Json } from '../helpers';
-import { addPiece, addRate, GSTIN_27, patchShop, quoted, registeredShop } from './billing-fixtures';
+import { addPiece, addRate, chainBody, GSTIN_27, patchShop, quoted, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
 import { addCustomer, khata, sell, writesOf } from './sales-fixtures';
 
-/** The README's 22K chain, 10 g net: at ₹6,000/g it totals ₹71,425 in the shop's state. */
-const chainBody = (over: Json = {}): Json => ({
-  category: 'chain',
-  purity: 916,
-  gross_weight_mg: 10_000,
-  net_weight_mg: 10_000,
-  stone_weight_mg: 0,
-  pricing_mode: 'weight',
-  wastage_bp: 800,
-  making_charge_type: 'per_gram',
-  making_charge_paise: 45_000,
-  other_charge_paise: 4_500,
-  stock: 50,
-  ...over,
-});
 const CHAIN_TOTAL = 7_142_500;
 
 async function chainShop() {
