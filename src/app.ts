@@ -25,6 +25,7 @@ import { pricingRoutes } from './shop/pricing/routes';
 import { productRoutes } from './shop/products/routes';
 import { shopProfileRoutes } from './shop/profile/routes';
 import { rateRoutes } from './shop/rates/routes';
+import { reportRoutes } from './shop/reports/routes';
 import { saleRoutes } from './shop/sales/routes';
 import { storefrontRoutes } from './shop/storefront/routes';
 import { userRoutes } from './shop/users/routes';
@@ -62,6 +63,7 @@ export function createApp() {
   app.route('/api/v1/sales', saleRoutes);
   app.route('/api/v1/old-gold', oldGoldRoutes);
   app.route('/api/v1/predictions', predictionRoutes);
+  app.route('/api/v1/reports', reportRoutes);
 
   mountDocs(app);
   app.notFound(notFoundHandler(() => app.routes));

@@ -280,6 +280,8 @@ export const sales = sqliteTable(
     index('sales_shop_customer_created_idx').on(t.shopId, t.customerId, t.createdAt),
     // Reports by the shop's day (day book, sales summary, GSTR-1).
     index('sales_shop_business_date_idx').on(t.shopId, t.businessDate),
+    // The day book's voids: sales voided within a shop-local day, whatever day they were sold.
+    index('sales_shop_voided_at_idx').on(t.shopId, t.voidedAt).where(sql`${t.voidedAt} IS NOT NULL`),
     // One document per number: the series can neither repeat nor skip without this failing or a gap showing.
     uniqueIndex('sales_shop_invoice_number_uq')
       .on(t.shopId, t.invoiceNumber)
@@ -464,6 +466,8 @@ export const khataEntries = sqliteTable(
   },
   (t) => [
     index('khata_entries_customer_created_idx').on(t.shopId, t.customerId, t.createdAt),
+    // The day book's khata payments: every customer's entries within a shop-local day.
+    index('khata_entries_shop_created_idx').on(t.shopId, t.createdAt),
     check('khata_amount_positive', sql`${t.amount} > 0`),
   ],
 );

@@ -46,7 +46,7 @@ const SORTS: Record<ProductSort, SQL[]> = {
 
 const piecesOfProduct = sql`${pieces.shopId} = ${products.shopId} AND ${pieces.productId} = ${products.id}`;
 /** The product has pieces (of any status): it is sold by piece. */
-const soldByPiece = sql<boolean>`EXISTS (SELECT 1 FROM ${pieces} WHERE ${piecesOfProduct})`;
+export const soldByPiece = sql<boolean>`EXISTS (SELECT 1 FROM ${pieces} WHERE ${piecesOfProduct})`;
 
 /**
  * The stock a product reports: a product with pieces (of any status) is sold by piece and has its

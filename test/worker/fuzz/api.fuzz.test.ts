@@ -113,8 +113,8 @@ async function request(spec: Spec): Promise<string | undefined> {
   requests++;
   const text = await res.text();
   const where = `${res.status} ${text.slice(0, 500)}\nfor ${describeSpec(spec)}`;
-  const html = res.status < 300 && spec.op.startsWith(`${spec.method} `) && opByKey.get(spec.op)!.html;
-  const json = checkResponse(res, text, spec.method, headers, where, html);
+  const media = res.status < 300 && spec.op.startsWith(`${spec.method} `) ? opByKey.get(spec.op)!.media : [];
+  const json = checkResponse(res, text, spec.method, headers, where, media);
   checkDocumented(spec.method, spec.path + spec.query, res.status, json?.error?.code, where);
   const outcome = `${spec.op} → ${res.status} ${json?.error?.code ?? ''}`.trim();
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
@@ -147,7 +147,8 @@ async function request(spec: Spec): Promise<string | undefined> {
 
 /**
  * The contract's checks on one response; returns the parsed body (undefined when there is none). A
- * success of an operation that documents an HTML page is that page, under the documents' CSP.
+ * success of an operation that documents an HTML page is that page, under the documents' CSP; one
+ * that documents a CSV or XML body (the reports) may be that body.
  */
 function checkResponse(
   res: Response,
@@ -155,7 +156,7 @@ function checkResponse(
   method: string,
   sentHeaders: Headers,
   where: string,
-  html: boolean,
+  media: string[],
 ): any {
   const requestId = res.headers.get('x-request-id');
   expect(requestId, where).toEqual(expect.any(String));
@@ -166,12 +167,14 @@ function checkResponse(
     expect(text, where).toBe('');
     return undefined;
   }
-  if (html && res.headers.get('content-type')?.startsWith('text/html')) {
+  const type = res.headers.get('content-type') ?? '';
+  if (media.includes('text/html') && type.startsWith('text/html')) {
     expect(res.headers.get('content-security-policy'), where).toBe(DOCUMENT_CSP);
     expect(text, where).toMatch(/^<!doctype html>/);
     return undefined;
   }
-  expect(res.headers.get('content-type'), where).toMatch(/^application\/json\b/);
+  if (media.some((t) => t !== 'text/html' && type.startsWith(t))) return undefined;
+  expect(type, where).toMatch(/^application\/json\b/);
   let body: any;
   try {
     body = JSON.parse(text);

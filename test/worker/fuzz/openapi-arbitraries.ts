@@ -55,8 +55,8 @@ export interface Operation {
   secured: boolean;
   /** The documented statuses, each with the error codes it documents (none for a success). */
   responses: Map<number, string[]>;
-  /** Its success is an HTML page (a printable document), not the JSON envelope. */
-  html: boolean;
+  /** What its successes may be instead of the JSON envelope: an HTML page (a printable document), a report's CSV or XML. */
+  media: string[];
 }
 
 /** The `code` enum of an error response (the envelope's `error.code`). */
@@ -82,7 +82,14 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
           body: json ? { schema: json.schema, required: op.requestBody?.required ?? false } : undefined,
           secured: (op.security ?? []).length > 0,
           responses: new Map(Object.entries(op.responses ?? {}).map(([status, r]) => [Number(status), codesOf(r)])),
-          html: Object.values(op.responses ?? {}).some((r) => r.content?.['text/html'] !== undefined),
+          media: [
+            ...new Set(
+              Object.entries(op.responses ?? {})
+                .filter(([status]) => status.startsWith('2'))
+                .flatMap(([, r]) => Object.keys(r.content ?? {}))
+                .filter((type) => type !== 'application/json'),
+            ),
+          ],
         };
       }),
   );

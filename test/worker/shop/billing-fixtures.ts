@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import { newShop, type Session } from '../fixtures';
 import { callJson, type Json } from '../helpers';
+import { chain } from './readme-tables';
 
 /** A published GSTIN (python-stdnum's example) of Maharashtra, state 27. */
 export const GSTIN_27 = '27AAPFU0939F1ZV';
@@ -46,3 +47,6 @@ export async function addPiece(s: Session, productId: string, over: Json = {}) {
   expect(res.status, JSON.stringify(body)).toBe(201);
   return body.data as Json;
 }
+
+/** The README's 22K chain, 10 g net, 50 in stock: at ₹6,000/g it totals ₹71,425 in the shop's state. */
+export const chainBody = (over: Json = {}): Json => chain({ stock: 50, ...over });

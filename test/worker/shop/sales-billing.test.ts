@@ -5,13 +5,11 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { newShop, newStaff } from '../fixtures';
 import { callJson, type Json } from '../helpers';
-import { addPiece, addRate, GSTIN_27, patchShop, quoted, registeredShop } from './billing-fixtures';
+import { addPiece, addRate, chainBody, GSTIN_27, patchShop, quoted, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
-import { chain } from './readme-tables';
 import { addCustomer, khata, sell, writesOf } from './sales-fixtures';
 
-/** The README's 22K chain, 10 g net: at ₹6,000/g it totals ₹71,425 in the shop's state. */
-const chainBody = (over: Json = {}): Json => chain({ stock: 50, ...over });
+/** The README's 22K chain (chainBody), 10 g net: at ₹6,000/g it totals ₹71,425 in the shop's state. */
 const CHAIN_TOTAL = 7_142_500;
 
 async function chainShop() {

@@ -1,0 +1,2 @@
+CREATE INDEX `khata_entries_shop_created_idx` ON `khata_entries` (`shop_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `sales_shop_voided_at_idx` ON `sales` (`shop_id`,`voided_at`) WHERE "sales"."voided_at" IS NOT NULL;
