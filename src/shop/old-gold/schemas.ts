@@ -5,6 +5,7 @@ import { METALS } from '../../db/schema';
 import { cleanText, dayRange, money, pan, rangeInOrder } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
 import { phone } from '../customers/schemas';
+import { PersonPartySchema, ShopPartySchema } from '../documents/parties';
 import { ExchangeLineSchema, OldGoldLineBody } from '../pricing/schemas';
 
 const id = z.string().min(1).max(64);
@@ -44,24 +45,6 @@ export type CreatePurchaseInput = z.infer<typeof CreatePurchase>;
 
 const int = z.number().int();
 
-const SellerSchema = z.object({
-  customer_id: z.string().nullable(),
-  name: z.string().nullable(),
-  phone: z.string().nullable(),
-  address: z.string().nullable(),
-  state_code: z.string().nullable(),
-  pan: z.string().nullable(),
-  form60_ref: z.string().nullable(),
-  gstin: z.string().nullable(),
-});
-
-const BuyerSchema = z.object({
-  legal_name: z.string(),
-  address: z.string().nullable(),
-  gstin: z.string().nullable(),
-  state_code: z.string().nullable(),
-});
-
 export const PurchaseSchema = z
   .object({
     id: z.string(),
@@ -69,8 +52,8 @@ export const PurchaseSchema = z
     financial_year: z.string().openapi({ example: '2627' }),
     date: z.string().openapi({ description: 'The shop-local date of the voucher', example: '2026-11-30' }),
     customer_id: z.string().nullable(),
-    seller: SellerSchema.openapi({ description: 'Who sold the old gold, as recorded' }),
-    buyer: BuyerSchema.openapi({ description: 'The shop, as recorded' }),
+    seller: PersonPartySchema.openapi({ description: 'Who sold the old gold, as recorded' }),
+    buyer: ShopPartySchema.openapi({ description: 'The shop, as recorded' }),
     lines: z.array(ExchangeLineSchema),
     payments: z.array(z.object({ method: z.enum(PAYOUT_METHODS), amount: int })),
     total: int,

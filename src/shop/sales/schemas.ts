@@ -5,6 +5,7 @@
 import { DOCUMENT_TYPES, PAYMENT_METHODS, SALE_STATUSES, TENDER_METHODS } from '../../db/schema';
 import { money, rangeInOrder, timeRange } from '../../http/fields';
 import { PageQuery, z } from '../../http/openapi';
+import { PersonPartySchema, ShopPartySchema } from '../documents/parties';
 import { ExchangeLineSchema, QuoteLineSchema, quoteFields, totalsFields, uniqueLines } from '../pricing/schemas';
 
 const Tender = z.strictObject({ method: z.enum(TENDER_METHODS), amount: money.min(1) });
@@ -66,28 +67,12 @@ export const SaleSchema = z
     business_date: z.string().openapi({ description: 'The shop-local date of the sale: the invoice date' }),
     payments: z.array(z.object({ method: z.enum(TENDER_METHODS), amount: int })),
     payment_method: z.enum(PAYMENT_METHODS).openapi({ description: 'The single tender’s method, or `split`' }),
-    seller: z
-      .object({
-        legal_name: z.string(),
-        address: z.string().nullable(),
-        state_code: z.string().nullable(),
-        gstin: z.string().nullable(),
-      })
-      .nullable()
-      .openapi({ description: 'The shop as it was at the sale; null before invoices existed' }),
-    buyer: z
-      .object({
-        customer_id: z.string().nullable(),
-        name: z.string().nullable(),
-        phone: z.string().nullable(),
-        address: z.string().nullable(),
-        state_code: z.string().nullable(),
-        pan: z.string().nullable(),
-        form60_ref: z.string().nullable(),
-        gstin: z.string().nullable(),
-      })
-      .nullable()
-      .openapi({ description: 'The buyer as they were at the sale; null before invoices existed' }),
+    seller: ShopPartySchema.nullable().openapi({
+      description: 'The shop as it was at the sale; null before invoices existed',
+    }),
+    buyer: PersonPartySchema.nullable().openapi({
+      description: 'The buyer as they were at the sale; null before invoices existed',
+    }),
     status: z.enum(SALE_STATUSES),
     note: z.string().nullable(),
     created_at: z.string(),
