@@ -22,9 +22,20 @@ module.exports = {
     {
       name: 'db-below-shop',
       severity: 'error',
-      comment: 'The data layer serves the resources; it does not know them.',
+      comment:
+        'The data layer serves the resources, auth and the models; it knows none of them (its one look up ' +
+        'is the type of the request context, for the per-request D1 session).',
       from: { path: '^src/db/' },
-      to: { path: '^src/shop/' },
+      to: { path: '^src/(shop|auth|ml|rate-limit|audit)/' },
+    },
+    {
+      name: 'http-below-features',
+      severity: 'error',
+      comment:
+        'The HTTP layer (routing declarations, fields, errors, idempotency, the caller) is what auth, the ' +
+        'limiter, the models and the resources are built on; it names none of them.',
+      from: { path: '^src/http/' },
+      to: { path: '^src/(shop|auth|ml|rate-limit|audit)/' },
     },
     {
       name: 'ml-is-the-model-runtime',

@@ -14,10 +14,12 @@ import {
   type Color,
   CUTS,
   type Cut,
-  DIAMOND_FEATURE_COUNT,
-  DIAMOND_FEATURES,
   DIAMOND_RANGES,
   type DiamondItem,
+} from '../../src/lib/diamond';
+import {
+  DIAMOND_FEATURE_COUNT,
+  DIAMOND_FEATURES,
   diamondPrice,
   encodeDiamonds,
   type Imputation,

@@ -6,11 +6,8 @@ import { ApiError, type ErrorCode, errorsOf } from '../http/errors';
 import type { AppEnv } from '../http/types';
 import { byUser, rateLimit } from '../rate-limit/middleware';
 import { checkRevocation } from './revocation';
+import { hasRole, roleRefusal } from './roles';
 import { verifyAccessToken } from './tokens';
-
-const RANK: Record<Role, number> = { cashier: 1, manager: 2, owner: 3 };
-
-export const hasRole = (role: Role, atLeast: Role) => RANK[role] >= RANK[atLeast];
 
 /** What the guard can answer with: no, a bad or a revoked token, KV unreadable, a role too low. */
 const guardErrors = (minRole: Role): ErrorCode[] => [
@@ -43,7 +40,7 @@ export const requireAuth = (minRole: Role = 'cashier', alsoRead: readonly string
       endTime(c, 'auth');
       if (revoked) throw new ApiError(401, 'TOKEN_REVOKED', 'This session has been signed out');
       if (!hasRole(token.role, minRole)) {
-        throw new ApiError(403, 'FORBIDDEN', `This action needs the ${minRole} role or higher`);
+        throw roleRefusal(minRole, 'This action');
       }
       const { userId, shopId, role, jti, exp, familyId } = token;
       c.set('auth', { userId, shopId, role, jti, exp, familyId });

@@ -5,10 +5,10 @@ import { auditQuery, auditQueryForEmail, auditQueryWhen, recordAudit } from '../
 import { dbOf } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import { type Role, shops, users } from '../db/schema';
+import { authOf } from '../http/caller';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/types';
 import { newId, nowIso } from '../lib/id';
-import { authOf } from './caller';
 import { burnVerification, checkPasswordPolicy, hashPassword, verifyPassword } from './password';
 import { keepPreviousPasswordQueries, passwordChangedConcurrently, refuseReuse } from './password-history';
 import { revokeAccessToken, revokeFamilyAccess, revokeOtherSessionsAccess, revokeUserAccess } from './revocation';

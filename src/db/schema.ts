@@ -2,7 +2,7 @@
 // timestamps ISO 8601 UTC text (they sort as they read), dates YYYY-MM-DD text.
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { DiamondItem } from '../ml/diamond';
+import type { DiamondItem } from '../lib/diamond';
 
 export const ROLES = ['owner', 'manager', 'cashier'] as const;
 export const METALS = ['gold', 'silver', 'platinum'] as const;

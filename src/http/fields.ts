@@ -1,7 +1,7 @@
 // Field schemas shared by every resource, so one rule (trim, strip tags, lower-case email) is written once.
 import { z } from '@hono/zod-openapi';
+import { CLARITIES, COLORS, CUTS, DIAMOND_RANGES } from '../lib/diamond';
 import { GST_STATE_CODES, GST_STATES, gstinProblem, PAN_PATTERN } from '../lib/gstin';
-import { CLARITIES, COLORS, CUTS, DIAMOND_RANGES } from '../ml/diamond';
 
 // Control characters (but tab and newlines) never belong in a name, note or address: they print as
 // nothing on an invoice, and the sale's stored response uses a NUL as its invoice number's placeholder.

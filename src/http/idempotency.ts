@@ -15,25 +15,29 @@
 //   key gets 409 IDEMPOTENCY_KEY_IN_FLIGHT (retryable).
 // - A response that holds what only the batch decides (a document number) is stored as SQL that the
 //   batch evaluates, so the replay is the same bytes the first caller got.
+// - A route declares `idempotent: true` (defineRoute): the middleware below checks the key, answers a
+//   replay before the handler runs, and answers a lost race with the winner's outcome; the service only
+//   puts `recordQueries` in its batch and calls `throwIfKeyTaken` first in its catch. Services return data.
 import { z } from '@hono/zod-openapi';
 import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { authOf } from '../auth/caller';
-import type { Db } from '../db/client';
+import { type Db, dbOf } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import { idempotencyKeys } from '../db/schema';
 import { inShop } from '../db/scope';
 import { nowIso } from '../lib/id';
-import { ApiError } from './errors';
-import type { AppEnv } from './types';
+import { authOf } from './caller';
+import { ApiError, errorsOf } from './errors';
+import type { AppEnv, IdempotentRequest } from './types';
 
 type C = Context<AppEnv>;
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const KEY = /^[A-Za-z0-9_\-:.]{8,128}$/;
 
-/** The header's declaration for a route's `request.headers`; the checks are idempotentRequest's. */
+/** The header's declaration in `request.headers` of an idempotent route; the checks are the middleware's. */
 export const IdempotencyHeader = z.object({
   'idempotency-key': z
     .string()
@@ -49,20 +53,14 @@ export const IdempotencyHeader = z.object({
     }),
 });
 
-/** Every code the idempotency step can answer with, for a route's `errors`. */
-export const IDEMPOTENCY_ERRORS = [
-  'IDEMPOTENCY_KEY_REQUIRED',
-  'IDEMPOTENCY_KEY_INVALID',
-  'IDEMPOTENCY_KEY_REUSED',
-  'IDEMPOTENCY_KEY_IN_FLIGHT',
-] as const;
-
-export interface IdempotentRequest {
-  shopId: string;
-  userId: string;
-  key: string;
-  hash: string;
-  now: string;
+/**
+ * 409: another request holds this key, still in flight or the winner of a race this request's batch
+ * lost (thrown by the service, then answered by the middleware with the holder's outcome).
+ */
+class KeyHeld extends ApiError {
+  constructor() {
+    super(409, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is in progress; retry');
+  }
 }
 
 /** JSON with object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are one request. */
@@ -84,8 +82,8 @@ async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The request's key (400 when missing or malformed) and fingerprint. Call after the body validated. */
-export async function idempotentRequest(c: C): Promise<IdempotentRequest> {
+/** The request's key (400 when missing or malformed) and fingerprint. */
+async function idempotentRequest(c: C): Promise<IdempotentRequest> {
   const key = c.req.header('Idempotency-Key');
   if (key === undefined || key === '') {
     throw new ApiError(400, 'IDEMPOTENCY_KEY_REQUIRED', 'This request needs an Idempotency-Key header');
@@ -106,7 +104,7 @@ const liveKey = (r: IdempotentRequest) =>
  * What an earlier request with this key decided: its stored response to replay (a Response), a
  * refusal (thrown), or null when the key is new (or expired).
  */
-export async function previousOutcome(c: C, db: Db, r: IdempotentRequest): Promise<Response | null> {
+async function previousOutcome(c: C, db: Db, r: IdempotentRequest): Promise<Response | null> {
   const [row] = await db.select().from(idempotencyKeys).where(liveKey(r));
   if (!row) return null;
   if (row.requestHash !== r.hash || row.userId !== r.userId) {
@@ -116,9 +114,7 @@ export async function previousOutcome(c: C, db: Db, r: IdempotentRequest): Promi
       'This Idempotency-Key was used for a different request; use a new key for a new request',
     );
   }
-  if (row.statusCode === null || row.responseBody === null) {
-    throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is in progress; retry');
-  }
+  if (row.statusCode === null || row.responseBody === null) throw new KeyHeld();
   return c.body(row.responseBody, row.statusCode as ContentfulStatusCode, {
     'Content-Type': 'application/json',
     'Idempotent-Replayed': 'true',
@@ -156,14 +152,34 @@ export const completeQuery = (db: Db, r: IdempotentRequest, status: number, body
       and(inShop(idempotencyKeys, r.shopId, eq(idempotencyKeys.key, r.key)), eq(idempotencyKeys.requestHash, r.hash)),
     );
 
-/**
- * After a write batch failed: when another request holds the key, its outcome (replay, 422 or 409);
- * otherwise null and the caller maps the error itself.
- */
-export async function outcomeOfConflict(c: C, db: Db, r: IdempotentRequest, err: unknown): Promise<Response | null> {
-  if (!isUniqueViolation(err, 'idempotency_keys.')) return null;
-  const outcome = await previousOutcome(c, db, r);
-  if (outcome) return outcome;
-  // The holder expired between its commit and this read: nothing to replay, the client may retry.
-  throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is in progress; retry');
+/** First in a write's catch: another request's record of this key refused the batch. */
+export function throwIfKeyTaken(err: unknown): void {
+  if (isUniqueViolation(err, 'idempotency_keys.')) throw new KeyHeld();
 }
+
+/** The request's key and fingerprint, as the idempotency middleware checked them. */
+export function idempotencyOf(c: C): IdempotentRequest {
+  const r = c.get('idempotency');
+  if (!r) throw new Error('idempotencyOf needs a route declared with `idempotent: true`');
+  return r;
+}
+
+/**
+ * The middleware of a route declared `idempotent: true`, after the guard: the key's checks, the replay
+ * of an earlier request's response before the handler runs, and after it, when the handler's batch lost
+ * the key to a concurrent request, that request's outcome (replay, 422 or 409).
+ */
+export const idempotency = errorsOf(
+  ['IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_INVALID', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_FLIGHT'],
+  createMiddleware<AppEnv>(async (c, next) => {
+    const r = await idempotentRequest(c);
+    const db = dbOf(c);
+    const replay = await previousOutcome(c, db, r);
+    if (replay) return replay;
+    c.set('idempotency', r);
+    await next();
+    // Otherwise the 409 stands: the holder expired between its commit and this read, so there is
+    // nothing to replay and the client may retry.
+    if (c.error instanceof KeyHeld) c.res = (await previousOutcome(c, db, r)) ?? c.res;
+  }),
+);

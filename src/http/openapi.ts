@@ -8,6 +8,7 @@ import type { Page } from '../db/list';
 import { jsonBody as bodyMiddleware, takesRawBody } from './body';
 import { configGuard } from './config-guard';
 import { ApiError, ERROR_CODES, ERROR_STATUS, type ErrorCode, errorsOf } from './errors';
+import { IdempotencyHeader, idempotency } from './idempotency';
 import type { AppEnv } from './types';
 
 export { z };
@@ -129,33 +130,59 @@ function errorResponses(codes: Iterable<ErrorCode>) {
 
 type Middleware = MiddlewareHandler & { errors?: readonly ErrorCode[] };
 
+/** An idempotent route's success responses, each saying when it is a replay. */
+const replayable = (responses: RouteConfig['responses']) =>
+  Object.fromEntries(
+    Object.entries(responses).map(([status, r]) => [
+      status,
+      status.startsWith('2')
+        ? {
+            ...r,
+            headers: { 'Idempotent-Replayed': { schema: { type: 'string' }, description: '`true` on a replay' } },
+          }
+        : r,
+    ]),
+  );
+
 /**
  * createRoute plus every error response the route can give, derived from what enforces it: the
  * app's middleware (config, body for methods that take one, 405 for another method on the path),
  * the route's own middleware (the guard, the limiter: each carries its codes), its validators
  * (400; 404 for a path with ids), and `errors`, the codes its handler and service throw. A route
  * without a query schema gets an empty strict one: a query name no route declares is refused alike.
+ * `idempotent`: the route takes an `Idempotency-Key` (the header, its middleware after the route's own,
+ * and `Idempotent-Replayed` on its success responses); see http/idempotency.
  */
-export const defineRoute = <R extends RouteConfig & { operationId: string; errors?: readonly ErrorCode[] }>({
+export const defineRoute = <
+  R extends RouteConfig & { operationId: string; errors?: readonly ErrorCode[]; idempotent?: true },
+>({
   errors = [],
+  idempotent,
   ...route
 }: R) => {
-  const middleware = [route.middleware ?? []].flat() as Middleware[];
+  const middleware = [
+    ...([route.middleware ?? []].flat() as Middleware[]),
+    noEmptyQueryName,
+    ...(idempotent ? [idempotency] : []),
+  ];
   const codes: ErrorCode[] = [
     ...(configGuard.errors ?? []),
     'INTERNAL_ERROR',
     'METHOD_NOT_ALLOWED',
     ...(route.method === 'get' || takesRawBody(route.method) ? [] : bodyMiddleware.errors),
     ...middleware.flatMap((m) => m.errors ?? []),
-    ...noEmptyQueryName.errors,
     ...(route.request?.params ? (['NOT_FOUND'] as const) : []),
     ...errors,
   ];
   const config = {
     ...route,
-    request: { ...route.request, query: route.request?.query ?? z.strictObject({}) },
-    middleware: [...middleware, noEmptyQueryName],
-    responses: { ...errorResponses(codes), ...route.responses },
+    request: {
+      ...route.request,
+      query: route.request?.query ?? z.strictObject({}),
+      ...(idempotent ? { headers: IdempotencyHeader } : {}),
+    },
+    middleware,
+    responses: { ...errorResponses(codes), ...(idempotent ? replayable(route.responses) : route.responses) },
   };
   // Typed as declared: handlers return the route's own (success) responses; errors are thrown, and
   // the empty strict query gives a handler nothing to read.
@@ -174,6 +201,6 @@ export const pageMeta = (p: Omit<Page<unknown>, 'items'>) => ({
   total_pages: Math.ceil(p.total / p.limit),
 });
 
-/** Wrap one page of a list in the success envelope with its meta. */
-export const okPage = <T>(c: Context<AppEnv>, p: Page<T>) =>
-  c.json({ success: true as const, data: p.items, meta: pageMeta(p) }, 200);
+/** Wrap one page of a list in the success envelope with its meta; `shape` puts the items into a larger `data`. */
+export const okPage = <T, D = T[]>(c: Context<AppEnv>, p: Page<T>, shape?: (items: T[]) => D) =>
+  c.json({ success: true as const, data: shape ? shape(p.items) : (p.items as D), meta: pageMeta(p) }, 200);

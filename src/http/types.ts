@@ -19,6 +19,17 @@ export interface AppVariables {
    * so the route needs no KV round trip of its own; a key absent from KV maps to null.
    */
   kvRead?: ReadonlyMap<string, string | null>;
+  /** Set by the idempotency middleware on routes declared `idempotent: true`. */
+  idempotency?: IdempotentRequest;
+}
+
+/** An Idempotency-Key request: who sent it, the key, the fingerprint of the request, and when. */
+export interface IdempotentRequest {
+  shopId: string;
+  userId: string;
+  key: string;
+  hash: string;
+  now: string;
 }
 
 /** Who is calling, from a verified, unrevoked access token. */

@@ -1,6 +1,6 @@
 // Key functions for rateLimit(): who a request counts against.
 import type { Context } from 'hono';
-import { authOf } from '../auth/caller';
+import { authOf } from '../http/caller';
 import type { AppEnv } from '../http/types';
 
 /** Picks the key a request is counted under; it may read the (already parsed) JSON body. */

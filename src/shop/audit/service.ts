@@ -1,12 +1,12 @@
 // Reading the shop's audit log (owner): newest first, filtered by action, actor and time.
 import { desc, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { inRange } from '../../db/conditions';
 import { type Page, pageQueries, toPage } from '../../db/list';
 import { auditLog } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import type { AppEnv } from '../../http/types';
 
 type C = Context<AppEnv>;

@@ -3,14 +3,14 @@
 
 import { asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { authOf } from '../../auth/caller';
-import { hasRole } from '../../auth/guard';
+import { requireRole } from '../../auth/roles';
 import { dbOf } from '../../db/client';
 import { likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
 import { customers } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
@@ -42,9 +42,7 @@ export async function findCustomerRow(c: C, id: string): Promise<CustomerRow> {
 
 /** A credit limit is credit the shop extends: a cashier may create customers, not lend. */
 function assertMayLend(c: C, creditLimit: number | undefined) {
-  if (creditLimit !== undefined && creditLimit !== 0 && !hasRole(authOf(c).role, 'manager')) {
-    throw new ApiError(403, 'FORBIDDEN', 'Setting a credit limit needs the manager role or higher');
-  }
+  if (creditLimit !== undefined && creditLimit !== 0) requireRole(c, 'manager', 'Setting a credit limit');
 }
 
 export async function listCustomers(c: C, o: { q?: string; page: number; limit: number }): Promise<Page<Customer>> {
@@ -95,9 +93,7 @@ export const getCustomer = async (c: C, id: string) => toCustomer(await findCust
 /** Any role edits contact details; the credit limit is manager+. A limit below the current balance is
  * allowed: it stops further credit, it does not call in the debt. */
 export async function updateCustomer(c: C, id: string, patch: UpdateCustomerInput): Promise<Customer> {
-  if (patch.credit_limit !== undefined && !hasRole(authOf(c).role, 'manager')) {
-    throw new ApiError(403, 'FORBIDDEN', 'Changing a credit limit needs the manager role or higher');
-  }
+  if (patch.credit_limit !== undefined) requireRole(c, 'manager', 'Changing a credit limit');
   const COLUMNS = {
     name: 'name',
     phone: 'phone',

@@ -7,32 +7,22 @@
 import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery } from '../../audit/record';
-import { authOf } from '../../auth/caller';
+import { requireRole } from '../../auth/roles';
 import { type Db, dbOf } from '../../db/client';
 import { isConstraintViolation } from '../../db/errors';
 import { type PageOptions, pageQueries, toPage } from '../../db/list';
 import { customers, type KHATA_PAYMENT_METHODS, khataEntries } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import { findCustomerRow, liveCustomer } from '../customers/service';
+import type { KhataEntry, PostKhataInput } from './schemas';
 
 type C = Context<AppEnv>;
 type EntryRow = typeof khataEntries.$inferSelect;
 type KhataPaymentMethod = (typeof KHATA_PAYMENT_METHODS)[number];
-
-export interface KhataEntry {
-  id: string;
-  type: 'credit' | 'payment';
-  amount: number;
-  method: KhataPaymentMethod | null;
-  balance_after: number;
-  note: string | null;
-  sale_id: string | null;
-  created_by: string;
-  created_at: string;
-}
 
 export const toEntry = (r: EntryRow): KhataEntry => ({
   id: r.id,
@@ -129,12 +119,8 @@ export async function listKhata(c: C, customerId: string, o: PageOptions) {
   return { balance: customer.balance, ...toPage(page, o, toEntry) };
 }
 
-export async function postKhata(
-  c: C,
-  customerId: string,
-  body: { type: 'credit' | 'payment'; amount: number; method?: KhataPaymentMethod; note?: string },
-): Promise<KhataEntry> {
-  const { shopId, userId } = authOf(c);
+export async function postKhata(c: C, customerId: string, body: PostKhataInput): Promise<KhataEntry> {
+  const { shopId, userId } = body.type === 'credit' ? requireRole(c, 'manager', 'A khata credit') : authOf(c);
   const db = dbOf(c);
   const move: LedgerMove = {
     shopId,

@@ -11,8 +11,7 @@
 import { and, desc, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen } from '../../audit/record';
-import { authOf } from '../../auth/caller';
-import { hasRole } from '../../auth/guard';
+import { hasRole } from '../../auth/roles';
 import { type Db, dbOf } from '../../db/client';
 import { inList, inRange } from '../../db/conditions';
 import { isConstraintViolation } from '../../db/errors';
@@ -29,8 +28,9 @@ import {
   shops,
 } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
-import { type IdempotentRequest, outcomeOfConflict, previousOutcome, recordQueries } from '../../http/idempotency';
+import { idempotencyOf, recordQueries, throwIfKeyTaken } from '../../http/idempotency';
 import type { AppEnv } from '../../http/types';
 import { newId } from '../../lib/id';
 import { priceOldGold } from '../../pricing/engine';
@@ -144,17 +144,12 @@ const seriesExhausted = () =>
     'This financial year’s purchase voucher numbers have run out: a number may have at most 16 characters (CGST Rule 46(b))',
   );
 
-/** The new voucher, or the stored Response of the first request with this Idempotency-Key. */
-export async function createPurchase(
-  c: C,
-  body: CreatePurchaseInput,
-  idem: IdempotentRequest,
-): Promise<Purchase | Response> {
+/** The new voucher (a replay of its Idempotency-Key is the middleware's). */
+export async function createPurchase(c: C, body: CreatePurchaseInput): Promise<Purchase> {
   const { shopId, userId, role } = authOf(c);
+  const idem = idempotencyOf(c);
   const db = dbOf(c);
-  const replay = await previousOutcome(c, db, idem);
-  if (replay) return replay;
-  refuseGivenRate(role, body.lines, 'lines');
+  refuseGivenRate(c, body.lines, 'lines');
 
   const [[shop], [customer]] = await db.batch([
     db.select().from(shops).where(eq(shops.id, shopId)),
@@ -322,8 +317,7 @@ export async function createPurchase(
       db.select({ number: oldGoldPurchases.voucherNumber }).from(oldGoldPurchases).where(eq(oldGoldPurchases.id, id)),
     ]);
   } catch (err) {
-    const outcome = await outcomeOfConflict(c, db, idem, err);
-    if (outcome) return outcome;
+    throwIfKeyTaken(err);
     if (isConstraintViolation(err, 'NOT NULL', 'old_gold_purchases.total')) {
       throw await payoutRefusal(db, shopId, customerId, day.date, payout.cash);
     }

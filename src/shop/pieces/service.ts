@@ -5,13 +5,13 @@
 import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
-import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { inList, still } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
 import { pieces, products } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';

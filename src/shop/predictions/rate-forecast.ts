@@ -4,10 +4,10 @@
 import { and, asc, avg, eq, lte, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import worldGold from '../../../models/world-gold-usd.json';
-import { authOf } from '../../auth/caller';
 import { dbOf } from '../../db/client';
 import { type Metal, metalRates } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import { ApiError } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { FORECAST_FEATURE_COUNT, type Forecast, forecastFeatures, forecastsFrom, WINDOW } from '../../ml/forecast';

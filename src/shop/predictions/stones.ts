@@ -4,16 +4,16 @@
 
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { authOf } from '../../auth/caller';
 import { dbOf } from '../../db/client';
 import type { StoneLine } from '../../db/schema';
 import { shops } from '../../db/schema';
+import { authOf } from '../../http/caller';
 import { notFound } from '../../http/errors';
 import type { StoneLineInput } from '../../http/fields';
 import type { AppEnv } from '../../http/types';
+import type { DiamondItem } from '../../lib/diamond';
 import {
   DIAMOND_FEATURE_COUNT,
-  type DiamondItem,
   type DiamondPrice,
   diamondPrice,
   encodeDiamonds,

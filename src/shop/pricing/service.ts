@@ -5,12 +5,12 @@
 // route prices with the same function and then writes it, so the two can never disagree.
 import { eq, or, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { authOf } from '../../auth/caller';
-import { hasRole } from '../../auth/guard';
+import { hasRole, requireRole, roleRefusal } from '../../auth/roles';
 import { type BatchQuery, dbOf } from '../../db/client';
 import { inList } from '../../db/conditions';
-import { customers, type Metal, pieces, products, type Role, shops } from '../../db/schema';
+import { customers, type Metal, pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import { ApiError, ERROR_STATUS, type ErrorCode, type ErrorDetail, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { type OldGoldItem, type Quote, quote } from '../../pricing/engine';
@@ -37,14 +37,10 @@ export function apiErrorOf(r: Refusal): ApiError {
   return new ApiError(ERROR_STATUS[code], code, r.message, r.details);
 }
 
-const needsManager = (what: string, path: string) =>
-  new ApiError(403, 'FORBIDDEN', `${what} needs the manager role or higher`, [{ path, message: what }]);
-
 /** A cashier may not give an old gold rate (`path`: the list, `exchange` or `lines`). */
-export function refuseGivenRate(role: Role, lines: readonly OldGoldLineInput[], path: string) {
+export function refuseGivenRate(c: C, lines: readonly OldGoldLineInput[], path: string) {
   const given = lines.findIndex((l) => l.rate_per_gram !== undefined);
-  if (given >= 0 && !hasRole(role, 'manager'))
-    throw needsManager('Giving an old gold rate', `${path}.${given}.rate_per_gram`);
+  if (given >= 0) requireRole(c, 'manager', 'Giving an old gold rate', `${path}.${given}.rate_per_gram`);
 }
 
 type RateRow = Awaited<ReturnType<typeof latestRatesQuery>>[number];
@@ -130,11 +126,9 @@ export async function priceSale(
 ): Promise<PricedSale & { dayReads: unknown[] }> {
   const { shopId, role } = authOf(c);
   const manager = hasRole(role, 'manager');
-  if (!manager) {
-    const overridden = body.items.findIndex((i) => i.unit_price !== undefined);
-    if (overridden >= 0) throw needsManager('Overriding a unit price', `items.${overridden}.unit_price`);
-  }
-  refuseGivenRate(role, body.exchange, 'exchange');
+  const overridden = body.items.findIndex((i) => i.unit_price !== undefined);
+  if (overridden >= 0) requireRole(c, 'manager', 'Overriding a unit price', `items.${overridden}.unit_price`);
+  refuseGivenRate(c, body.exchange, 'exchange');
 
   const productIds = body.items.flatMap((i) => ('product_id' in i ? [i.product_id] : []));
   const pieceIds = body.items.flatMap((i) => ('piece_id' in i ? [i.piece_id] : []));
@@ -174,9 +168,8 @@ export async function priceSale(
   if (!shop) throw notFound('Shop');
   if (body.customer_id !== undefined && !customer) throw notFound('Customer');
   // Supplying to another state changes the tax from CGST + SGST to IGST (IGST Act s.10(1)).
-  if (!manager && body.place_of_supply !== undefined && body.place_of_supply !== shop.stateCode) {
-    throw needsManager("A place of supply other than the shop's state", 'place_of_supply');
-  }
+  if (body.place_of_supply !== undefined && body.place_of_supply !== shop.stateCode)
+    requireRole(c, 'manager', "A place of supply other than the shop's state", 'place_of_supply');
   const byId = new Map(foundProducts.map((p) => [p.id, p]));
   const soldByPiece = new Set(withPieces.map((p) => p.productId));
 
@@ -262,7 +255,7 @@ const cashierDiscountLimit = (shop: Pick<ShopRow, 'cashierDiscountLimitBp'>, sub
 
 /** The 403 for a cashier's discount over the shop's limit. */
 export function discountOverLimit(shop: Pick<ShopRow, 'cashierDiscountLimitBp'>, discount: number, subtotal: number) {
-  return new ApiError(403, 'FORBIDDEN', 'This discount is over what a cashier may give; it needs a manager', [
+  return roleRefusal('manager', 'A discount over what a cashier may give', [
     {
       path: 'discount',
       message: `a cashier may give up to ${shop.cashierDiscountLimitBp} bp of the subtotal: ${cashierDiscountLimit(shop, subtotal)} of ${subtotal}, not ${discount}`,

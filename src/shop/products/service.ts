@@ -4,13 +4,14 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, lte, not, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
-import { authOf } from '../../auth/caller';
+import { hasRole, requireRole } from '../../auth/roles';
 import { type Db, dbOf } from '../../db/client';
 import { likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
 import { pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
@@ -93,10 +94,7 @@ export function productListQueries(db: Db, shopId: string, o: ProductListOptions
 }
 
 export async function listProducts(c: C, o: ProductListOptions): Promise<Page<Product>> {
-  const { shopId, role } = authOf(c);
-  if (o.include_inactive && role === 'cashier') {
-    throw new ApiError(403, 'FORBIDDEN', 'include_inactive needs the manager role or higher');
-  }
+  const { shopId } = o.include_inactive ? requireRole(c, 'manager', 'include_inactive') : authOf(c);
   const db = dbOf(c);
   const [rows, total, images] = await db.batch(productListQueries(db, shopId, o));
   const byProduct = imagesByProduct(c, images);
@@ -124,7 +122,7 @@ export async function getProduct(c: C, id: string): Promise<Product> {
       .where(inShop(products, shopId, eq(products.id, id))),
     imagesQuery(db, shopId, [id]),
   ]);
-  if (!row || (!row.active && role === 'cashier')) throw notFound('Product');
+  if (!row || (!row.active && !hasRole(role, 'manager'))) throw notFound('Product');
   return toProduct(row, imagesByProduct(c, images).get(id) ?? []);
 }
 

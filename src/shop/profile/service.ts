@@ -5,10 +5,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
-import { authOf } from '../../auth/caller';
 import { dbOf } from '../../db/client';
 import { still } from '../../db/conditions';
 import { shops } from '../../db/schema';
+import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { nowIso } from '../../lib/id';

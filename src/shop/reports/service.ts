@@ -6,7 +6,6 @@
 import { and, asc, count, eq, gt, gte, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Context } from 'hono';
-import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
 import { inList } from '../../db/conditions';
 import {
@@ -22,6 +21,7 @@ import {
   users,
 } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { mulDivRound, sum } from '../../pricing/money';

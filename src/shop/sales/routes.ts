@@ -1,12 +1,11 @@
 // /api/v1/sales: POS sales (create and read own: any role; all sales and voids: manager+).
 import { signedIn } from '../../auth/guard';
 import { idParam } from '../../http/fields';
-import { IDEMPOTENCY_ERRORS, IdempotencyHeader, idempotentRequest } from '../../http/idempotency';
 import { createRouter, dataOf, defineRoute, jsonBody, jsonContent, ok, okPage, pageOf, z } from '../../http/openapi';
 import { InvoiceSchema, invoiceOf } from '../documents/invoice';
 import { invoicePage } from '../documents/invoice-page';
 import { htmlDocument } from '../documents/page';
-import { CreateSale, type Sale, SaleListQuery, SaleSchema } from './schemas';
+import { CreateSale, SaleListQuery, SaleSchema } from './schemas';
 import { createSale, getSale, listSales, voidSale } from './service';
 
 const tags = ['Sales'];
@@ -36,7 +35,6 @@ export const saleRoutes = createRouter()
         'PAN_REQUIRED',
         'BUYER_DETAILS_REQUIRED',
         'CREDIT_LIMIT_EXCEEDED',
-        ...IDEMPOTENCY_ERRORS,
       ],
       tags,
       ...signedIn('cashier'),
@@ -55,22 +53,11 @@ export const saleRoutes = createRouter()
         'A retry with the same `Idempotency-Key` and body gets the first response with `Idempotent-Replayed: true`; ' +
         'another body is 422 IDEMPOTENCY_KEY_REUSED. Refused requests are not stored, so their key may be retried. ' +
         'IDEMPOTENCY_KEY_IN_FLIGHT (409) means the first request is still running: retry.',
-      request: { headers: IdempotencyHeader, ...jsonBody(CreateSale) },
-      responses: {
-        201: {
-          ...jsonContent(dataOf(SaleSchema), 'The sale (or, replayed, the first response)'),
-          headers: { 'Idempotent-Replayed': { schema: { type: 'string' }, description: '`true` on a replay' } },
-        },
-      },
+      idempotent: true,
+      request: { ...jsonBody(CreateSale) },
+      responses: { 201: jsonContent(dataOf(SaleSchema), 'The sale (or, replayed, the first response)') },
     }),
-    async (c) => {
-      const body = c.req.valid('json');
-      const idem = await idempotentRequest(c);
-      const sale = await createSale(c, body, idem);
-      if (!(sale instanceof Response)) return ok(c, sale, 201);
-      // A replay is the stored bytes of the first response; typed routes only know c.json() results.
-      return sale as unknown as ReturnType<typeof ok<Sale, 201>>;
-    },
+    async (c) => ok(c, await createSale(c, c.req.valid('json')), 201),
   )
   .openapi(
     defineRoute({

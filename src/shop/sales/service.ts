@@ -24,8 +24,7 @@
 import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen } from '../../audit/record';
-import { authOf } from '../../auth/caller';
-import { hasRole } from '../../auth/guard';
+import { hasRole } from '../../auth/roles';
 import { dbOf } from '../../db/client';
 import { inList, inRange } from '../../db/conditions';
 import { isConstraintViolation } from '../../db/errors';
@@ -44,14 +43,9 @@ import {
   shops,
 } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
-import {
-  completeQuery,
-  type IdempotentRequest,
-  outcomeOfConflict,
-  previousOutcome,
-  recordQueries,
-} from '../../http/idempotency';
+import { completeQuery, idempotencyOf, recordQueries, throwIfKeyTaken } from '../../http/idempotency';
 import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import {
@@ -216,12 +210,11 @@ function buyerOf(body: CreateSaleInput, priced: PricedSale): BuyerSnapshot {
  */
 const NUMBER_SLOT = '\u0000invoice_number';
 
-/** The new sale, or the stored Response of the first request with this Idempotency-Key. */
-export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRequest): Promise<Sale | Response> {
+/** The new sale (a replay of its Idempotency-Key is the middleware's). */
+export async function createSale(c: C, body: CreateSaleInput): Promise<Sale> {
   const { shopId, userId, role } = authOf(c);
+  const idem = idempotencyOf(c);
   const db = dbOf(c);
-  const replay = await previousOutcome(c, db, idem);
-  if (replay) return replay;
 
   const priced = await priceSale(c, body, (day, shop) =>
     body.customer_id === undefined
@@ -499,8 +492,7 @@ export async function createSale(c: C, body: CreateSaleInput, idem: IdempotentRe
       ),
     ]);
   } catch (err) {
-    const outcome = await outcomeOfConflict(c, db, idem, err);
-    if (outcome) return outcome;
+    throwIfKeyTaken(err);
     if (isConstraintViolation(err, 'NOT NULL', 'sales.discount'))
       throw discountOverLimit(shop, row.discount, row.subtotal);
     if (isConstraintViolation(err, 'CHECK', 'products_stock_nonneg')) throw await insufficientStock(c, items);

@@ -4,7 +4,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen, recordAudit } from '../../audit/record';
-import { authOf } from '../../auth/caller';
 import { checkPasswordPolicy, hashPassword } from '../../auth/password';
 import { keepPreviousPasswordQueries, passwordChangedConcurrently, refuseReuse } from '../../auth/password-history';
 import { revokeUserAccess } from '../../auth/revocation';
@@ -16,6 +15,7 @@ import { isUniqueViolation } from '../../db/errors';
 import { type PageOptions, pageQueries, toPage } from '../../db/list';
 import { type Role, users } from '../../db/schema';
 import { inShop } from '../../db/scope';
+import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { nowIso } from '../../lib/id';
