@@ -139,11 +139,27 @@ export const dayRange = (what: string) => ({
     .openapi({ description: `${what} on or before this date` }),
 });
 
+const fromAfterTo = (ctx: z.RefinementCtx) =>
+  ctx.addIssue({ code: 'custom', path: ['from'], message: 'from is after to' });
+
 /** A range that ends before it starts is refused with the rest of the query, not answered with an empty page. */
 export const rangeInOrder = (q: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
-  if (q.from !== undefined && q.to !== undefined && q.from >= q.to) {
-    ctx.addIssue({ code: 'custom', path: ['from'], message: 'from is after to' });
-  }
+  // Both ends parsed: `to` is already past the last instant it names, so an empty range is out of order.
+  if (q.from !== undefined && q.to !== undefined && q.from >= q.to) fromAfterTo(ctx);
+};
+
+/**
+ * A report's period: shop-local days (`YYYY-MM-DD`), both required and both included, as the services
+ * read them; spread into the query schema, which ends with `.superRefine(periodInOrder)`.
+ */
+export const period = {
+  from: isoDate.openapi({ description: 'First shop-local day, inclusive' }),
+  to: isoDate.openapi({ description: 'Last shop-local day, inclusive' }),
+};
+
+/** A period whose last day is before its first is refused like any other query error. */
+export const periodInOrder = (q: { from: string; to: string }, ctx: z.RefinementCtx) => {
+  if (q.from > q.to) fromAfterTo(ctx);
 };
 
 /** 100 kg: far beyond any piece, small enough to catch a unit mix-up. */

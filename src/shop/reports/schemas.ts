@@ -2,7 +2,7 @@
 // everywhere in the API; only the GSTR-1 document is in the portal's rupees.
 
 import { METALS } from '../../db/schema';
-import { isoDate } from '../../http/fields';
+import { isoDate, period, periodInOrder } from '../../http/fields';
 import { z } from '../../http/openapi';
 import { StockSchema as OldGoldStockSchema } from '../old-gold/schemas';
 import { DAY_BOOK_TENDERS, SUMMARY_GROUPS } from './service';
@@ -16,21 +16,18 @@ export const formatParam = z
   .optional()
   .openapi({ description: 'Default json; `Accept: text/csv` also selects csv' });
 
-const period = {
-  from: isoDate.openapi({ description: 'First shop-local day, inclusive' }),
-  to: isoDate.openapi({ description: 'Last shop-local day, inclusive' }),
-};
-
 export const DayBookQuery = z.strictObject({
   date: isoDate.optional().openapi({ description: 'The shop-local day; default today in the shop’s timezone' }),
   format: formatParam,
 });
 
-export const SalesSummaryQuery = z.strictObject({
-  ...period,
-  group: z.enum(SUMMARY_GROUPS).default('day'),
-  format: formatParam,
-});
+export const SalesSummaryQuery = z
+  .strictObject({
+    ...period,
+    group: z.enum(SUMMARY_GROUPS).default('day'),
+    format: formatParam,
+  })
+  .superRefine(periodInOrder);
 
 export const StockQuery = z.strictObject({ format: formatParam });
 
@@ -42,13 +39,15 @@ export const Gstr1Query = z.strictObject({
   format: formatParam,
 });
 
-export const ExportQuery = z.strictObject({
-  ...period,
-  format: z
-    .enum(['json', 'csv', 'tally'])
-    .optional()
-    .openapi({ description: 'Default json; `Accept: text/csv` also selects csv' }),
-});
+export const ExportQuery = z
+  .strictObject({
+    ...period,
+    format: z
+      .enum(['json', 'csv', 'tally'])
+      .optional()
+      .openapi({ description: 'Default json; `Accept: text/csv` also selects csv' }),
+  })
+  .superRefine(periodInOrder);
 
 const tender = z.enum(DAY_BOOK_TENDERS);
 

@@ -258,7 +258,7 @@ describe('reports: sales summary', () => {
   it('from after to is a 400 naming it', async () => {
     const { res, body } = await get('/api/v1/reports/sales?from=2026-02-01&to=2026-01-01');
     expect(res.status).toBe(400);
-    expect(body.error.details).toEqual([{ path: 'from', message: 'from is after to' }]);
+    expect(body.error.details).toEqual([{ in: 'query', path: 'from', message: 'from is after to' }]);
   });
 });
 
