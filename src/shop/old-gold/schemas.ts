@@ -72,6 +72,7 @@ export const PurchaseListQuery = PageQuery.extend({
 })
   .strict()
   .superRefine(rangeInOrder);
+export type PurchaseListOptions = z.infer<typeof PurchaseListQuery>;
 
 const FineSchema = z.object({
   net_weight_mg: int,

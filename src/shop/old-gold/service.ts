@@ -33,7 +33,7 @@ import { ApiError, notFound } from '../../http/errors';
 import { idempotencyOf, recordQueries, throwIfKeyTaken } from '../../http/idempotency';
 import type { AppEnv } from '../../http/types';
 import { newId } from '../../lib/id';
-import { priceOldGold } from '../../pricing/engine';
+import { type OldGoldLine, priceOldGold } from '../../pricing/engine';
 import { mulDivRound, sum } from '../../pricing/money';
 import { cashIn, checkPan, checkPayoutCovers, payoutNeedsManager } from '../../pricing/payments';
 import { shopDay } from '../../pricing/shop-day';
@@ -43,13 +43,49 @@ import { shopSnapshot } from '../documents/parties';
 import { bumpSeries, numberOf, serialOf, seriesOn } from '../documents/series';
 import { apiErrorOf, oldGoldItem, ratesOnDay, refuseGivenRate } from '../pricing/service';
 import { latestRatesQuery } from '../rates/service';
-import type { CreatePurchaseInput, Purchase, Stock } from './schemas';
+import type { CreatePurchaseInput, Purchase, PurchaseListOptions, Stock } from './schemas';
 
 type C = Context<AppEnv>;
 type PurchaseRow = typeof oldGoldPurchases.$inferSelect;
 type LineRow = typeof oldGoldLines.$inferSelect;
 type PaymentRow = typeof payments.$inferSelect;
 type PayoutMethod = Purchase['payments'][number]['method'];
+
+/** A line of old gold the engine priced, as the row that records it on a voucher or a sale's exchange. */
+export const oldGoldLineRow = (
+  l: OldGoldLine,
+  on: { shopId: string; createdAt: string } & ({ purchaseId: string } | { saleId: string }),
+): LineRow => ({
+  id: newId(),
+  shopId: on.shopId,
+  saleId: 'saleId' in on ? on.saleId : null,
+  purchaseId: 'purchaseId' in on ? on.purchaseId : null,
+  metal: l.metal as Metal,
+  purity: l.purity,
+  grossWeightMg: l.gross_weight_mg,
+  lessWeightMg: l.less_weight_mg,
+  netWeightMg: l.net_weight_mg,
+  deductionBp: l.deduction_bp,
+  ratePerGram: l.rate_per_gram,
+  rateDate: l.rate_date,
+  rateSource: l.rate_source,
+  value: l.value,
+  createdAt: on.createdAt,
+});
+
+/** A line of old gold as recorded, on a purchase voucher or a sale's exchange. */
+export const toOldGoldLine = (l: LineRow) => ({
+  metal: l.metal,
+  purity: l.purity,
+  gross_weight_mg: l.grossWeightMg,
+  less_weight_mg: l.lessWeightMg,
+  net_weight_mg: l.netWeightMg,
+  deduction_bp: l.deductionBp,
+  rate_per_gram: l.ratePerGram,
+  rate_date: l.rateDate,
+  rate_source: l.rateSource,
+  value: l.value,
+});
 
 const toPurchase = (p: PurchaseRow, lines: LineRow[], pays: PaymentRow[]): Purchase => ({
   id: p.id,
@@ -59,18 +95,7 @@ const toPurchase = (p: PurchaseRow, lines: LineRow[], pays: PaymentRow[]): Purch
   customer_id: p.customerId,
   seller: p.seller,
   buyer: p.buyer,
-  lines: lines.map((l) => ({
-    metal: l.metal,
-    purity: l.purity,
-    gross_weight_mg: l.grossWeightMg,
-    less_weight_mg: l.lessWeightMg,
-    net_weight_mg: l.netWeightMg,
-    deduction_bp: l.deductionBp,
-    rate_per_gram: l.ratePerGram,
-    rate_date: l.rateDate,
-    rate_source: l.rateSource,
-    value: l.value,
-  })),
+  lines: lines.map(toOldGoldLine),
   payments: pays.map((x) => ({ method: x.method as PayoutMethod, amount: x.amount })),
   total: p.total,
   total_in_words: amountInWords(p.total),
@@ -285,22 +310,7 @@ export async function createPurchase(c: C, body: CreatePurchaseInput): Promise<P
           ]
         : []),
       ...lines.map((l) =>
-        db.insert(oldGoldLines).values({
-          id: newId(),
-          shopId,
-          purchaseId: id,
-          metal: l.metal as Metal,
-          purity: l.purity,
-          grossWeightMg: l.gross_weight_mg,
-          lessWeightMg: l.less_weight_mg,
-          netWeightMg: l.net_weight_mg,
-          deductionBp: l.deduction_bp,
-          ratePerGram: l.rate_per_gram,
-          rateDate: l.rate_date,
-          rateSource: l.rate_source,
-          value: l.value,
-          createdAt: idem.now,
-        }),
+        db.insert(oldGoldLines).values(oldGoldLineRow(l, { shopId, purchaseId: id, createdAt: idem.now })),
       ),
       ...voucher.payments.map((p) =>
         db.insert(payments).values({
@@ -368,15 +378,7 @@ async function withParts(c: C, rows: PurchaseRow[]): Promise<Purchase[]> {
   );
 }
 
-export interface PurchaseListOptions {
-  /** Business dates in [from, to), as the query's `dayRange` parsed them. */
-  from?: string;
-  to?: string;
-  customer_id?: string;
-  page: number;
-  limit: number;
-}
-
+/** Business dates in [from, to), as the query's `dayRange` parsed them. */
 export async function listPurchases(c: C, o: PurchaseListOptions): Promise<Page<Purchase>> {
   const db = dbOf(c);
   const where = visible(

@@ -88,3 +88,4 @@ export const SaleListQuery = PageQuery.extend({
 })
   .strict()
   .superRefine(rangeInOrder);
+export type SaleListOptions = z.infer<typeof SaleListQuery>;

@@ -63,10 +63,11 @@ import { liveCustomer } from '../customers/service';
 import { shopSnapshot } from '../documents/parties';
 import { bumpSeries, numberOf, serialOf, seriesOn } from '../documents/series';
 import { ledgerQueries, ledgerRefusal } from '../khata/service';
+import { oldGoldLineRow, toOldGoldLine } from '../old-gold/service';
 import { huidRefusal } from '../pieces/huid';
 import { apiErrorOf, discountOverLimit, type PricedSale, pieceSold, priceSale, quoteView } from '../pricing/service';
 import { bumpCatalogVersion } from '../products/service';
-import type { CreateSaleInput, Sale } from './schemas';
+import type { CreateSaleInput, Sale, SaleListOptions } from './schemas';
 
 type C = Context<AppEnv>;
 type SaleRow = typeof sales.$inferSelect;
@@ -117,18 +118,7 @@ const toSale = (s: SaleRow, items: ItemRow[], exchange: OldGoldRow[], tenders: P
   igst: s.igst,
   round_off: s.roundOff,
   total: s.total,
-  exchange: exchange.map((l) => ({
-    metal: l.metal,
-    purity: l.purity,
-    gross_weight_mg: l.grossWeightMg,
-    less_weight_mg: l.lessWeightMg,
-    net_weight_mg: l.netWeightMg,
-    deduction_bp: l.deductionBp,
-    rate_per_gram: l.ratePerGram,
-    rate_date: l.rateDate,
-    rate_source: l.rateSource,
-    value: l.value,
-  })),
+  exchange: exchange.map(toOldGoldLine),
   exchange_total: s.exchangeTotal,
   place_of_supply: s.placeOfSupply,
   document_type: s.documentType,
@@ -342,23 +332,7 @@ export async function createSale(c: C, body: CreateSaleInput): Promise<Sale> {
       igst: l.igst,
     };
   });
-  const exchange: OldGoldRow[] = q.exchange.map((l) => ({
-    id: newId(),
-    shopId,
-    saleId,
-    purchaseId: null,
-    metal: l.metal as OldGoldRow['metal'],
-    purity: l.purity,
-    grossWeightMg: l.gross_weight_mg,
-    lessWeightMg: l.less_weight_mg,
-    netWeightMg: l.net_weight_mg,
-    deductionBp: l.deduction_bp,
-    ratePerGram: l.rate_per_gram,
-    rateDate: l.rate_date,
-    rateSource: l.rate_source,
-    value: l.value,
-    createdAt,
-  }));
+  const exchange = q.exchange.map((l) => oldGoldLineRow(l, { shopId, saleId, createdAt }));
   const tenderRows: PaymentRow[] = paid.map((t) => ({
     id: newId(),
     shopId,
@@ -612,15 +586,7 @@ const assemble = (rows: SaleRow[], parts: Awaited<ReturnType<typeof partsOf>>) =
     toSale(r, parts.items.get(r.id) ?? [], parts.exchange.get(r.id) ?? [], parts.tenders.get(r.id) ?? []),
   );
 
-export interface SaleListOptions {
-  /** The range [from, to) of ISO timestamps that the query's `timeRange` parsed. */
-  from?: string;
-  to?: string;
-  customer_id?: string;
-  page: number;
-  limit: number;
-}
-
+/** `from`/`to`: the range [from, to) of ISO timestamps that the query's `timeRange` parsed. */
 export async function listSales(c: C, o: SaleListOptions): Promise<Page<Sale>> {
   const db = dbOf(c);
   const where = visible(
