@@ -38,6 +38,22 @@ module.exports = {
       to: { path: '^src/(shop|auth|ml|rate-limit|audit)/' },
     },
     {
+      name: 'limiter-and-audit-below-auth',
+      severity: 'error',
+      comment:
+        'The guard is built on the limiter and writes the audit log; neither knows auth, the models or the ' +
+        'resources (the caller they key or record on is http/caller).',
+      from: { path: '^src/(rate-limit|audit)/' },
+      to: { path: '^src/(auth|shop|ml)/' },
+    },
+    {
+      name: 'auth-below-resources',
+      severity: 'error',
+      comment: 'Sessions, tokens and roles serve the resources and the model routes; they name neither.',
+      from: { path: '^src/auth/' },
+      to: { path: '^src/(shop|ml)/' },
+    },
+    {
       name: 'ml-is-the-model-runtime',
       severity: 'error',
       comment: 'src/ml runs models; what a resource feeds them (rates, products) is the resource’s business.',
