@@ -296,7 +296,13 @@ const userCreate: Command = {
     try {
       await db.batch([
         db.insert(users).values(user),
-        audit(db, { shopId: shop.id, action: 'user.created', targetType: 'user', targetId: user.id, details: { role } }),
+        audit(db, {
+          shopId: shop.id,
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          details: { role },
+        }),
       ]);
     } catch (err) {
       alreadyExists(err, undefined, userEmail);
@@ -365,12 +371,7 @@ const userDeactivate: Command = {
       .select({ n: count() })
       .from(owner)
       .where(
-        and(
-          eq(owner.shopId, users.shopId),
-          eq(owner.role, 'owner'),
-          eq(owner.active, true),
-          ne(owner.id, users.id),
-        ),
+        and(eq(owner.shopId, users.shopId), eq(owner.role, 'owner'), eq(owner.active, true), ne(owner.id, users.id)),
       );
     const isActive = db.select({ active: users.active }).from(users).where(eq(users.id, user.id));
     const { first: deactivated, now } = await d1Timed(db, [
