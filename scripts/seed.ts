@@ -36,7 +36,7 @@ import { type OldGoldLine, priceOldGold, quote } from '../src/pricing/engine';
 import { seriesSuffix } from '../src/pricing/invoice-number';
 import { shopDay } from '../src/pricing/shop-day';
 import { numberOf, serialOf, seriesOn } from '../src/shop/documents/series';
-import { offline as db, inlined, rowsWhere } from './lib/sql';
+import { offline as db, type EveryColumn, inlined, rowsWhere } from './lib/sql';
 import { d1File } from './lib/wrangler';
 
 const SHOP_ID = 'demo-shop';
@@ -563,8 +563,8 @@ const PIECED: { sku: string; huidExempt?: string; stoneKind?: string }[] = [
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The product's pricing columns: by weight for gold and silver, the fixed base_price for platinum. */
-function pricingOf(item: Item, stoneMg: number): Pick<typeof productsTable.$inferInsert, PricingColumn> {
-  if (item.metal === 'platinum') return { pricingMode: 'fixed' };
+function pricingOf(item: Item, stoneMg: number) {
+  if (item.metal === 'platinum') return { pricingMode: 'fixed' as const };
   const stones: StoneLine[] = item.stones
     ? [
         {
@@ -576,22 +576,14 @@ function pricingOf(item: Item, stoneMg: number): Pick<typeof productsTable.$infe
       ]
     : [];
   return {
-    pricingMode: 'weight',
+    pricingMode: 'weight' as const,
     wastageBp: item.wastageBp ?? WASTAGE_BP[item.category],
-    makingChargeType: item.making?.type ?? 'percent',
+    makingChargeType: item.making?.type ?? ('percent' as const),
     makingChargePaise: !item.making ? 0 : item.making.type === 'flat' ? item.making.paise : item.making.paisePerGram,
     stones,
     otherChargePaise: (item.otherCharge ?? 0) * 100,
   };
 }
-
-type PricingColumn =
-  | 'pricingMode'
-  | 'wastageBp'
-  | 'makingChargeType'
-  | 'makingChargePaise'
-  | 'stones'
-  | 'otherChargePaise';
 
 /** A statement of the seed file: the query as text (wrangler binds no parameters). */
 const statement = (query: Parameters<typeof inlined>[0]) => `${inlined(query)};`;
@@ -599,6 +591,15 @@ const statement = (query: Parameters<typeof inlined>[0]) => `${inlined(query)};`
 /** Rows that go in once: a second run (and a row someone has since changed) leaves them as they are. */
 const insertNew = <T extends SQLiteTable>(table: T, rows: T['$inferInsert'][]) =>
   statement(db.insert(table).values(rows).onConflictDoNothing());
+
+/** As insertNew, only while `condition` holds; each row names every column (rowsWhere). */
+const insertNewWhere = <T extends SQLiteTable>(table: T, rows: EveryColumn<T>[], condition: SQL) =>
+  statement(
+    db
+      .insert(table)
+      .select(rowsWhere(table, rows, condition))
+      .onConflictDoNothing(),
+  );
 
 /** Whether a row with this id is in `table` (for NOT EXISTS / EXISTS guards). */
 const rowWith = (table: typeof sales | typeof oldGoldPurchases | typeof saleItems, id: string, also?: SQL) =>
@@ -721,47 +722,40 @@ function exchangeSaleSql(now: Date, ts: string, products: { id: string; sku: str
   const lineId = `${SALE_ID}-line-1`;
   return [
     numbered.bump,
-    statement(
-      db
-        .insert(sales)
-        .select(
-          rowsWhere(
-            sales,
-            [
-              {
-                id: SALE_ID,
-                shopId: SHOP_ID,
-                customerId: buyer.id,
-                cashierId: DEMO_USERS[2].id,
-                subtotal: q0.subtotal,
-                discount: 0,
-                total: q0.total,
-                paymentMethod: 'upi',
-                status: 'completed',
-                note: 'Old bangle exchanged',
-                voidedAt: null,
-                voidedBy: null,
-                createdAt: ts,
-                documentType: 'tax_invoice',
-                invoiceNumber: numberOf(key),
-                financialYear: key.financialYear,
-                invoiceSerial: serialOf(key),
-                businessDate: day.date,
-                placeOfSupply: q0.place_of_supply,
-                taxable: q0.taxable,
-                cgst: q0.cgst,
-                sgst: q0.sgst,
-                igst: q0.igst,
-                roundOff: q0.round_off,
-                exchangeTotal: q0.exchange_total,
-                seller: DEMO_PROFILE,
-                buyer: buyerSnapshot,
-              },
-            ],
-            isNew,
-          ),
-        )
-        .onConflictDoNothing(),
+    insertNewWhere(
+      sales,
+      [
+        {
+          id: SALE_ID,
+          shopId: SHOP_ID,
+          customerId: buyer.id,
+          cashierId: DEMO_USERS[2].id,
+          subtotal: q0.subtotal,
+          discount: 0,
+          total: q0.total,
+          paymentMethod: 'upi',
+          status: 'completed',
+          note: 'Old bangle exchanged',
+          voidedAt: null,
+          voidedBy: null,
+          createdAt: ts,
+          documentType: 'tax_invoice',
+          invoiceNumber: numberOf(key),
+          financialYear: key.financialYear,
+          invoiceSerial: serialOf(key),
+          businessDate: day.date,
+          placeOfSupply: q0.place_of_supply,
+          taxable: q0.taxable,
+          cgst: q0.cgst,
+          sgst: q0.sgst,
+          igst: q0.igst,
+          roundOff: q0.round_off,
+          exchangeTotal: q0.exchange_total,
+          seller: DEMO_PROFILE,
+          buyer: buyerSnapshot,
+        },
+      ],
+      isNew,
     ),
     numbered.lock(exists(rowWith(sales, SALE_ID, eq(sales.financialYear, key.financialYear)))),
     // The chain leaves stock once, when its sale is new.
@@ -859,33 +853,26 @@ function voucherSql(now: Date, ts: string): string[] {
   const numbered = seriesSql(key, lockedUntil, isNew);
   return [
     numbered.bump,
-    statement(
-      db
-        .insert(oldGoldPurchases)
-        .select(
-          rowsWhere(
-            oldGoldPurchases,
-            [
-              {
-                id: VOUCHER_ID,
-                shopId: SHOP_ID,
-                voucherNumber: numberOf(key),
-                financialYear: fy,
-                voucherSerial: serialOf(key),
-                businessDate: day.date,
-                customerId: seller.id,
-                seller: sellerSnapshot,
-                buyer,
-                total,
-                note: 'Broken chain, tested at the counter',
-                createdBy: DEMO_USERS[2].id,
-                createdAt: ts,
-              },
-            ],
-            isNew,
-          ),
-        )
-        .onConflictDoNothing(),
+    insertNewWhere(
+      oldGoldPurchases,
+      [
+        {
+          id: VOUCHER_ID,
+          shopId: SHOP_ID,
+          voucherNumber: numberOf(key),
+          financialYear: fy,
+          voucherSerial: serialOf(key),
+          businessDate: day.date,
+          customerId: seller.id,
+          seller: sellerSnapshot,
+          buyer,
+          total,
+          note: 'Broken chain, tested at the counter',
+          createdBy: DEMO_USERS[2].id,
+          createdAt: ts,
+        },
+      ],
+      isNew,
     ),
     numbered.lock(exists(rowWith(oldGoldPurchases, VOUCHER_ID, eq(oldGoldPurchases.financialYear, fy)))),
     insertNew(oldGoldLines, oldGoldRows({ saleId: null, purchaseId: VOUCHER_ID }, `${VOUCHER_ID}-line`, lines, ts)),
@@ -1107,17 +1094,10 @@ async function buildSql(now: Date): Promise<string> {
         .select({ one: sql`1` })
         .from(piecesTable)
         .where(and(eq(piecesTable.productId, product.id), notLike(piecesTable.id, 'demo-piece-%')));
-      return statement(
-        db
-          .insert(piecesTable)
-          .select(
-            rowsWhere(
-              piecesTable,
-              pieces.filter((p) => p.productId === product.id),
-              notExists(ownPieces),
-            ),
-          )
-          .onConflictDoNothing(),
+      return insertNewWhere(
+        piecesTable,
+        pieces.filter((p) => p.productId === product.id),
+        notExists(ownPieces),
       );
     }),
     // New products change the storefront, whose cache key is the catalog version (see storefront).

@@ -5,7 +5,7 @@ import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 
-export type Value = string | number | boolean | null | undefined;
+type Value = string | number | boolean | null | undefined;
 
 /** A SQLite literal: strings quoted with '' doubled (SQLite has no backslash escapes), booleans 1/0. */
 export function literal(v: Value): string {
@@ -17,20 +17,6 @@ export function literal(v: Value): string {
   }
   if (v.includes('\0')) throw new Error('a NUL character cannot go into SQL text');
   return `'${v.replaceAll("'", "''")}'`;
-}
-
-/** One multi-row INSERT (the columns are the first row's keys). */
-export function insert(table: string, rows: Record<string, Value>[], verb: 'INSERT' | 'INSERT OR IGNORE' = 'INSERT') {
-  const columns = Object.keys(rows[0]!);
-  const values = rows.map((r) => `(${columns.map((c) => literal(r[c])).join(', ')})`).join(',\n  ');
-  return `${verb} INTO ${table} (${columns.join(', ')}) VALUES\n  ${values}`;
-}
-
-/** INSERT OR IGNORE of rows, only while `condition` (a SQL expression) holds. */
-export function insertWhere(table: string, rows: Record<string, Value>[], condition: string) {
-  const columns = Object.keys(rows[0]!);
-  const values = rows.map((r) => `(${columns.map((c) => literal(r[c])).join(', ')})`).join(',\n  ');
-  return `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) SELECT * FROM (VALUES\n  ${values}) WHERE ${condition}`;
 }
 
 /** `sql` with each `?` replaced by its parameter's literal. Drizzle writes values only as parameters, so every `?` in its text is one. */
@@ -48,7 +34,10 @@ export function inlined(query: { toSQL(): { sql: string; params: unknown[] } }):
 /** Builds queries for `inlined`; it has no database and never runs one. */
 export const offline = drizzle({} as Parameters<typeof drizzle>[0]);
 
-type Row<T extends SQLiteTable> = { [K in keyof Required<T['$inferInsert']>]: T['$inferInsert'][K] | SQL };
+/** A row for rowsWhere: every column of `table` named, a value or SQL. */
+export type EveryColumn<T extends SQLiteTable> = {
+  [K in keyof Required<T['$inferInsert']>]: T['$inferInsert'][K] | SQL;
+};
 
 /**
  * The SELECT for `insert(table).select(…)` that inserts `rows` only while `condition` holds at its
@@ -57,7 +46,7 @@ type Row<T extends SQLiteTable> = { [K in keyof Required<T['$inferInsert']>]: T[
  * mapped as Drizzle maps them (JSON columns stringified, booleans 1/0) and put in the table's column
  * order, the order insert().select() lists the columns in.
  */
-export function rowsWhere<T extends SQLiteTable>(table: T, rows: Row<T>[], condition: SQL): SQL {
+export function rowsWhere<T extends SQLiteTable>(table: T, rows: EveryColumn<T>[], condition: SQL): SQL {
   const columns = Object.entries(getTableColumns(table));
   const tuples = rows.map(
     (row) =>
