@@ -2,10 +2,11 @@
 // weight at the day's rate, with wastage, making of each type and stones; platinum at fixed prices),
 // a few customers, two weeks of gold and silver sell and buy rates ending today, a tax-invoiced sale
 // with old gold in exchange and one old gold purchase voucher, written to the local D1 with
-// `wrangler d1 execute DB --local --file`.
+// `wrangler d1 execute DB --local --file`. The statements are Drizzle queries on src/db/schema.ts's
+// tables, inlined into that file's text (scripts/lib/sql.ts): a renamed column fails the type check.
 //   npm run seed                               the default local state (.wrangler/state)
 //   npm run seed -- --persist-to <dir>         the state of a `wrangler dev --persist-to <dir>`
-// Idempotent: every row has a fixed id and goes in with INSERT OR IGNORE, so a second run changes
+// Idempotent: every row has a fixed id and goes in with ON CONFLICT DO NOTHING, so a second run changes
 // nothing (a later day only adds that day's rates), and a password changed since is never reset.
 // The database must be migrated first (`npm start` does both: migrate, seed, serve).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

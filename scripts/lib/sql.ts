@@ -8,7 +8,7 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 type Value = string | number | boolean | null | undefined;
 
 /** A SQLite literal: strings quoted with '' doubled (SQLite has no backslash escapes), booleans 1/0. */
-export function literal(v: Value): string {
+function literal(v: Value): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (typeof v === 'number') {

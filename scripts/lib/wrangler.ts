@@ -110,6 +110,8 @@ const statement = (text: string, params: unknown[] = []): Statement => ({
  * A Drizzle client whose `batch([...])` is one `d1` batch of the queries as text (wrangler binds no
  * parameters): selects come back mapped by Drizzle, under the select's own field names, as in the
  * Worker. A batch is all it runs (no single query, no transaction): every call is one wrangler run.
+ * Rows are read by position, as drizzle-orm/d1 reads a batch's, so a select must not name two
+ * columns alike (wrangler's JSON row would keep one of them).
  */
 export function d1Client(target: Target) {
   const client = {
