@@ -2,22 +2,42 @@
 // weight at the day's rate, with wastage, making of each type and stones; platinum at fixed prices),
 // a few customers, two weeks of gold and silver sell and buy rates ending today, a tax-invoiced sale
 // with old gold in exchange and one old gold purchase voucher, written to the local D1 with
-// `wrangler d1 execute DB --local --file`.
+// `wrangler d1 execute DB --local --file`. The statements are Drizzle queries on src/db/schema.ts's
+// tables, inlined into that file's text (scripts/lib/sql.ts): a renamed column fails the type check.
 //   npm run seed                               the default local state (.wrangler/state)
 //   npm run seed -- --persist-to <dir>         the state of a `wrangler dev --persist-to <dir>`
-// Idempotent: every row has a fixed id and goes in with INSERT OR IGNORE, so a second run changes
+// Idempotent: every row has a fixed id and goes in with ON CONFLICT DO NOTHING, so a second run changes
 // nothing (a later day only adds that day's rates), and a password changed since is never reset.
 // The database must be migrated first (`npm start` does both: migrate, seed, serve).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { and, eq, exists, gt, isNull, lt, notExists, notLike, or, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { hashPassword } from '../src/auth/password';
-import type { BuyerSnapshot, SellerSnapshot } from '../src/db/schema';
-import { priceOldGold, quote } from '../src/pricing/engine';
+import {
+  type BuyerSnapshot,
+  customers as customersTable,
+  documentSeries,
+  type Metal,
+  metalRates,
+  oldGoldLines,
+  oldGoldPurchases,
+  payments,
+  pieces as piecesTable,
+  products as productsTable,
+  type SellerSnapshot,
+  type StoneLine,
+  saleItems,
+  sales,
+  shops,
+  users as usersTable,
+} from '../src/db/schema';
+import { type OldGoldLine, priceOldGold, quote } from '../src/pricing/engine';
 import { seriesSuffix } from '../src/pricing/invoice-number';
 import { shopDay } from '../src/pricing/shop-day';
-import { seriesOn } from '../src/shop/documents/series';
-import { insert, insertWhere, literal as q, type Value } from './lib/sql';
+import { numberOf, serialOf, seriesOn } from '../src/shop/documents/series';
+import { offline as db, type EveryColumn, inlined, rowsWhere } from './lib/sql';
 import { d1File } from './lib/wrangler';
 
 const SHOP_ID = 'demo-shop';
@@ -31,6 +51,13 @@ const DEMO_PROFILE = {
   gstin: '27AADCD2026J1ZV',
   address: '14 Zaveri Bazaar, Kalbadevi, Mumbai 400002',
   state_code: '27',
+} satisfies SellerSnapshot;
+/** The profile as the shop's columns. */
+const PROFILE_COLUMNS = {
+  legalName: DEMO_PROFILE.legal_name,
+  gstin: DEMO_PROFILE.gstin,
+  address: DEMO_PROFILE.address,
+  stateCode: DEMO_PROFILE.state_code,
 };
 
 /** Demo-only credentials, printed at the end; documented in the README. */
@@ -538,8 +565,8 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The product's pricing columns: by weight for gold and silver, the fixed base_price for platinum. */
 function pricingOf(item: Item, stoneMg: number) {
-  if (item.metal === 'platinum') return { pricing_mode: 'fixed' };
-  const stones = item.stones
+  if (item.metal === 'platinum') return { pricingMode: 'fixed' as const };
+  const stones: StoneLine[] = item.stones
     ? [
         {
           kind: item.stones.kind,
@@ -550,43 +577,75 @@ function pricingOf(item: Item, stoneMg: number) {
       ]
     : [];
   return {
-    pricing_mode: 'weight',
-    wastage_bp: item.wastageBp ?? WASTAGE_BP[item.category],
-    making_charge_type: item.making?.type ?? 'percent',
-    making_charge_paise: !item.making ? 0 : item.making.type === 'flat' ? item.making.paise : item.making.paisePerGram,
-    stones: JSON.stringify(stones),
-    other_charge_paise: (item.otherCharge ?? 0) * 100,
+    pricingMode: 'weight' as const,
+    wastageBp: item.wastageBp ?? WASTAGE_BP[item.category],
+    makingChargeType: item.making?.type ?? ('percent' as const),
+    makingChargePaise: !item.making ? 0 : item.making.type === 'flat' ? item.making.paise : item.making.paisePerGram,
+    stones,
+    otherChargePaise: (item.otherCharge ?? 0) * 100,
   };
 }
 
-const assignments = (values: Record<string, Value>) =>
-  Object.entries(values)
-    .map(([column, value]) => `${column} = ${q(value)}`)
-    .join(', ');
+/** A statement of the seed file: the query as text (wrangler binds no parameters). */
+const statement = (query: Parameters<typeof inlined>[0]) => `${inlined(query)};`;
 
-const insertNew = (table: string, rows: Parameters<typeof insert>[1]) => `${insert(table, rows, 'INSERT OR IGNORE')};`;
+/** Rows that go in once: a second run (and a row someone has since changed) leaves them as they are. */
+const insertNew = <T extends SQLiteTable>(table: T, rows: T['$inferInsert'][]) =>
+  statement(db.insert(table).values(rows).onConflictDoNothing());
+
+/** As insertNew, only while `condition` holds; each row names every column (rowsWhere). */
+const insertNewWhere = <T extends SQLiteTable>(table: T, rows: EveryColumn<T>[], condition: SQL) =>
+  statement(
+    db
+      .insert(table)
+      .select(rowsWhere(table, rows, condition))
+      .onConflictDoNothing(),
+  );
+
+/** Whether a row with this id is in `table` (for NOT EXISTS / EXISTS guards). */
+const rowWith = (table: typeof sales | typeof oldGoldPurchases | typeof saleItems, id: string, also?: SQL) =>
+  db
+    .select({ one: sql`1` })
+    .from(table)
+    .where(and(eq(table.id, id), also));
 
 /**
  * A document's number in the shop's series, as the API's batch takes it (src/shop/documents/series.ts):
- * `bump` takes the next number only while the document `isNew`, `from` reads it back for the document's
- * row, and `lock` fixes the prefix for the financial year once the document `exists`. So a second
- * run neither renumbers nor skips.
+ * `bump` takes the next number only while the document `isNew` (the row reads it back with numberOf and
+ * serialOf), and `lock` fixes the prefix for the financial year once the document is `issued`. So a
+ * second run neither renumbers nor skips.
  */
-function seriesSql(key: ReturnType<typeof seriesOn>['key'], lockedUntil: string, isNew: string) {
+function seriesSql(key: ReturnType<typeof seriesOn>['key'], lockedUntil: string, isNew: SQL) {
   const suffix = seriesSuffix(key.series);
-  const fy = key.financialYear;
-  const numberFor = (serial: string) =>
-    `(SELECT invoice_prefix || ${q(suffix)} || '/' || ${q(fy)} || '/' || ${serial} FROM shops WHERE id = ${q(SHOP_ID)})`;
+  const numberFor = (serial: SQL) =>
+    sql`(SELECT ${shops.invoicePrefix} || ${suffix} || '/' || ${key.financialYear} || '/' || ${serial}
+      FROM ${shops} WHERE ${shops.id} = ${SHOP_ID})`;
   return {
-    bump: `INSERT INTO document_series (shop_id, series, financial_year, last_serial, last_number)
-       SELECT ${q(SHOP_ID)}, ${q(key.series)}, ${q(fy)}, 1, ${numberFor('1')} WHERE ${isNew}
-       ON CONFLICT (shop_id, series, financial_year) DO UPDATE SET
-         last_serial = last_serial + 1, last_number = ${numberFor('(document_series.last_serial + 1)')};`,
-    from: `FROM document_series WHERE shop_id = ${q(SHOP_ID)} AND series = ${q(key.series)} AND financial_year = ${q(fy)}`,
-    lock: (exists: string) =>
-      `UPDATE shops SET invoice_prefix_locked_until = ${q(lockedUntil)} WHERE id = ${q(SHOP_ID)}
-       AND (invoice_prefix_locked_until IS NULL OR invoice_prefix_locked_until < ${q(lockedUntil)})
-       AND EXISTS (${exists});`,
+    bump: statement(
+      db
+        .insert(documentSeries)
+        .select(rowsWhere(documentSeries, [{ ...key, lastSerial: 1, lastNumber: numberFor(sql`1`) }], isNew))
+        .onConflictDoUpdate({
+          target: [documentSeries.shopId, documentSeries.series, documentSeries.financialYear],
+          set: {
+            lastSerial: sql`${documentSeries.lastSerial} + 1`,
+            lastNumber: numberFor(sql`(${documentSeries.lastSerial} + 1)`),
+          },
+        }),
+    ),
+    lock: (issued: SQL) =>
+      statement(
+        db
+          .update(shops)
+          .set({ invoicePrefixLockedUntil: lockedUntil })
+          .where(
+            and(
+              eq(shops.id, SHOP_ID),
+              or(isNull(shops.invoicePrefixLockedUntil), lt(shops.invoicePrefixLockedUntil, lockedUntil)),
+              issued,
+            ),
+          ),
+      ),
   };
 }
 
@@ -625,12 +684,12 @@ function exchangeSaleSql(now: Date, ts: string, products: { id: string; sku: str
         gst_rate_bp: 300,
         pricing_mode: 'weight',
         rate: { rate_per_gram: sell, rate_date: day.date, rate_source: 'exact' },
-        wastage_bp: pricing.wastage_bp ?? 0,
+        wastage_bp: pricing.wastageBp ?? 0,
         making_charge_type: 'per_gram',
         making_charge_bp: item.makingBp,
-        making_charge_paise: pricing.making_charge_paise ?? 0,
+        making_charge_paise: pricing.makingChargePaise ?? 0,
         stones: [],
-        other_charge_paise: pricing.other_charge_paise ?? 0,
+        other_charge_paise: pricing.otherChargePaise ?? 0,
       },
     ],
     discount: 0,
@@ -659,91 +718,95 @@ function exchangeSaleSql(now: Date, ts: string, products: { id: string; sku: str
     form60_ref: null,
     gstin: null,
   };
-  const isNew = `NOT EXISTS (SELECT 1 FROM sales WHERE id = ${q(SALE_ID)})`;
+  const isNew = notExists(rowWith(sales, SALE_ID));
   const numbered = seriesSql(key, lockedUntil, isNew);
+  const lineId = `${SALE_ID}-line-1`;
   return [
     numbered.bump,
-    `INSERT OR IGNORE INTO sales (id, shop_id, customer_id, cashier_id, subtotal, discount, total, payment_method,
-       status, note, created_at, document_type, invoice_number, financial_year, invoice_serial, business_date,
-       place_of_supply, taxable, cgst, sgst, igst, round_off, exchange_total, seller, buyer)
-       SELECT ${q(SALE_ID)}, ${q(SHOP_ID)}, ${q(buyer.id)}, ${q(DEMO_USERS[2].id)}, ${q0.subtotal}, 0, ${q0.total}, 'upi',
-         'completed', 'Old bangle exchanged', ${q(ts)}, 'tax_invoice', last_number, ${q(key.financialYear)}, last_serial,
-         ${q(day.date)}, ${q(q0.place_of_supply)}, ${q0.taxable}, ${q0.cgst}, ${q0.sgst}, ${q0.igst}, ${q0.round_off},
-         ${q0.exchange_total}, ${q(JSON.stringify(DEMO_PROFILE))}, ${q(JSON.stringify(buyerSnapshot))}
-       ${numbered.from} AND ${isNew};`,
-    numbered.lock(`SELECT 1 FROM sales WHERE id = ${q(SALE_ID)} AND financial_year = ${q(key.financialYear)}`),
+    insertNewWhere(
+      sales,
+      [
+        {
+          id: SALE_ID,
+          shopId: SHOP_ID,
+          customerId: buyer.id,
+          cashierId: DEMO_USERS[2].id,
+          subtotal: q0.subtotal,
+          discount: 0,
+          total: q0.total,
+          paymentMethod: 'upi',
+          status: 'completed',
+          note: 'Old bangle exchanged',
+          voidedAt: null,
+          voidedBy: null,
+          createdAt: ts,
+          documentType: 'tax_invoice',
+          invoiceNumber: numberOf(key),
+          financialYear: key.financialYear,
+          invoiceSerial: serialOf(key),
+          businessDate: day.date,
+          placeOfSupply: q0.place_of_supply,
+          taxable: q0.taxable,
+          cgst: q0.cgst,
+          sgst: q0.sgst,
+          igst: q0.igst,
+          roundOff: q0.round_off,
+          exchangeTotal: q0.exchange_total,
+          seller: DEMO_PROFILE,
+          buyer: buyerSnapshot,
+        },
+      ],
+      isNew,
+    ),
+    numbered.lock(exists(rowWith(sales, SALE_ID, eq(sales.financialYear, key.financialYear)))),
     // The chain leaves stock once, when its sale is new.
-    `UPDATE products SET stock = stock - 1 WHERE id = ${q(productId)} AND stock > 0
-       AND NOT EXISTS (SELECT 1 FROM sale_items WHERE id = ${q(`${SALE_ID}-line-1`)});`,
-    insertNew('sale_items', [
+    statement(
+      db
+        .update(productsTable)
+        .set({ stock: sql`${productsTable.stock} - 1` })
+        .where(and(eq(productsTable.id, productId), gt(productsTable.stock, 0), notExists(rowWith(saleItems, lineId)))),
+    ),
+    insertNew(saleItems, [
       {
-        id: `${SALE_ID}-line-1`,
-        shop_id: SHOP_ID,
-        sale_id: SALE_ID,
-        product_id: productId,
+        id: lineId,
+        shopId: SHOP_ID,
+        saleId: SALE_ID,
+        productId,
         quantity: line.quantity,
-        unit_price: line.unit_price,
-        line_total: line.line_total,
-        piece_id: null,
+        unitPrice: line.unit_price,
+        lineTotal: line.line_total,
+        pieceId: null,
         description: line.description,
-        hsn_code: line.hsn_code,
+        hsnCode: line.hsn_code,
         huid: null,
-        metal: line.metal,
+        metal: item.metal,
         purity: line.purity,
-        gross_weight_mg: line.gross_weight_mg,
-        net_weight_mg: line.net_weight_mg,
-        stone_weight_mg: line.stone_weight_mg,
-        rate_per_gram: line.rate_per_gram,
-        rate_date: line.rate_date,
-        rate_source: line.rate_source,
-        metal_value: line.metal_value,
+        grossWeightMg: line.gross_weight_mg,
+        netWeightMg: line.net_weight_mg,
+        stoneWeightMg: line.stone_weight_mg,
+        ratePerGram: line.rate_per_gram,
+        rateDate: line.rate_date,
+        rateSource: line.rate_source,
+        metalValue: line.metal_value,
         wastage: line.wastage,
         making: line.making,
         stones: line.stones,
-        stone_lines: '[]',
-        other_charge: line.other_charge,
+        stoneLines: [],
+        otherCharge: line.other_charge,
         gross: line.gross,
         discount: line.discount,
         taxable: line.taxable,
-        gst_rate_bp: line.gst_rate_bp,
+        gstRateBp: line.gst_rate_bp,
         cgst: line.cgst,
         sgst: line.sgst,
         igst: line.igst,
       },
     ]),
+    insertNew(oldGoldLines, oldGoldRows({ saleId: SALE_ID, purchaseId: null }, `${SALE_ID}-gold`, q0.exchange, ts)),
     insertNew(
-      'old_gold_lines',
-      q0.exchange.map((l, i) => ({
-        id: `${SALE_ID}-gold-${i + 1}`,
-        shop_id: SHOP_ID,
-        sale_id: SALE_ID,
-        purchase_id: null,
-        metal: l.metal,
-        purity: l.purity,
-        gross_weight_mg: l.gross_weight_mg,
-        less_weight_mg: l.less_weight_mg,
-        net_weight_mg: l.net_weight_mg,
-        deduction_bp: l.deduction_bp,
-        rate_per_gram: l.rate_per_gram,
-        rate_date: l.rate_date,
-        rate_source: l.rate_source,
-        value: l.value,
-        created_at: ts,
-      })),
+      payments,
+      tenders({ saleId: SALE_ID, purchaseId: null }, SALE_ID, buyer.id, [{ method: 'upi', amount: due }], day.date, ts),
     ),
-    insertNew('payments', [
-      {
-        id: `${SALE_ID}-payment-1`,
-        shop_id: SHOP_ID,
-        sale_id: SALE_ID,
-        purchase_id: null,
-        customer_id: buyer.id,
-        method: 'upi',
-        amount: due,
-        business_date: day.date,
-        created_at: ts,
-      },
-    ]),
   ];
 }
 
@@ -787,54 +850,95 @@ function voucherSql(now: Date, ts: string): string[] {
     gstin: null,
   };
   const buyer: SellerSnapshot = DEMO_PROFILE;
-  const isNew = `NOT EXISTS (SELECT 1 FROM old_gold_purchases WHERE id = ${q(VOUCHER_ID)})`;
+  const isNew = notExists(rowWith(oldGoldPurchases, VOUCHER_ID));
   const numbered = seriesSql(key, lockedUntil, isNew);
   return [
     numbered.bump,
-    `INSERT OR IGNORE INTO old_gold_purchases (id, shop_id, voucher_number, financial_year, voucher_serial,
-       business_date, customer_id, seller, buyer, total, note, created_by, created_at)
-       SELECT ${q(VOUCHER_ID)}, ${q(SHOP_ID)}, last_number, ${q(fy)}, last_serial, ${q(day.date)}, ${q(seller.id)},
-         ${q(JSON.stringify(sellerSnapshot))}, ${q(JSON.stringify(buyer))}, ${total}, 'Broken chain, tested at the counter',
-         ${q(DEMO_USERS[2].id)}, ${q(ts)} ${numbered.from} AND ${isNew};`,
-    numbered.lock(`SELECT 1 FROM old_gold_purchases WHERE id = ${q(VOUCHER_ID)} AND financial_year = ${q(fy)}`),
-    insertNew(
-      'old_gold_lines',
-      lines.map((l, i) => ({
-        id: `${VOUCHER_ID}-line-${i + 1}`,
-        shop_id: SHOP_ID,
-        sale_id: null,
-        purchase_id: VOUCHER_ID,
-        metal: l.metal,
-        purity: l.purity,
-        gross_weight_mg: l.gross_weight_mg,
-        less_weight_mg: l.less_weight_mg,
-        net_weight_mg: l.net_weight_mg,
-        deduction_bp: l.deduction_bp,
-        rate_per_gram: l.rate_per_gram,
-        rate_date: l.rate_date,
-        rate_source: l.rate_source,
-        value: l.value,
-        created_at: ts,
-      })),
-    ),
-    insertNew(
-      'payments',
+    insertNewWhere(
+      oldGoldPurchases,
       [
-        { method: 'cash', amount: cash },
-        { method: 'bank', amount: total - cash },
-      ].map((p, i) => ({
-        id: `${VOUCHER_ID}-payment-${i + 1}`,
-        shop_id: SHOP_ID,
-        sale_id: null,
-        purchase_id: VOUCHER_ID,
-        customer_id: seller.id,
-        method: p.method,
-        amount: p.amount,
-        business_date: day.date,
-        created_at: ts,
-      })),
+        {
+          id: VOUCHER_ID,
+          shopId: SHOP_ID,
+          voucherNumber: numberOf(key),
+          financialYear: fy,
+          voucherSerial: serialOf(key),
+          businessDate: day.date,
+          customerId: seller.id,
+          seller: sellerSnapshot,
+          buyer,
+          total,
+          note: 'Broken chain, tested at the counter',
+          createdBy: DEMO_USERS[2].id,
+          createdAt: ts,
+        },
+      ],
+      isNew,
+    ),
+    numbered.lock(exists(rowWith(oldGoldPurchases, VOUCHER_ID, eq(oldGoldPurchases.financialYear, fy)))),
+    insertNew(oldGoldLines, oldGoldRows({ saleId: null, purchaseId: VOUCHER_ID }, `${VOUCHER_ID}-line`, lines, ts)),
+    insertNew(
+      payments,
+      tenders(
+        { saleId: null, purchaseId: VOUCHER_ID },
+        VOUCHER_ID,
+        seller.id,
+        [
+          { method: 'cash', amount: cash },
+          { method: 'bank', amount: total - cash },
+        ],
+        day.date,
+        ts,
+      ),
     ),
   ];
+}
+
+/** The old gold lines of a sale's exchange or of a voucher, ids `${prefix}-${n}`. */
+function oldGoldRows(
+  owner: { saleId: string; purchaseId: null } | { saleId: null; purchaseId: string },
+  prefix: string,
+  lines: OldGoldLine[],
+  ts: string,
+): (typeof oldGoldLines.$inferInsert)[] {
+  return lines.map((l, i) => ({
+    id: `${prefix}-${i + 1}`,
+    shopId: SHOP_ID,
+    ...owner,
+    // The engine prices the metal it is given: a Metal, though its line types it as text.
+    metal: l.metal as Metal,
+    purity: l.purity,
+    grossWeightMg: l.gross_weight_mg,
+    lessWeightMg: l.less_weight_mg,
+    netWeightMg: l.net_weight_mg,
+    deductionBp: l.deduction_bp,
+    ratePerGram: l.rate_per_gram,
+    rateDate: l.rate_date,
+    rateSource: l.rate_source,
+    value: l.value,
+    createdAt: ts,
+  }));
+}
+
+/** The tenders of a sale, or the payouts of a voucher, ids `${documentId}-payment-${n}`. */
+function tenders(
+  owner: { saleId: string; purchaseId: null } | { saleId: null; purchaseId: string },
+  documentId: string,
+  customerId: string,
+  paid: Pick<typeof payments.$inferInsert, 'method' | 'amount'>[],
+  businessDate: string,
+  ts: string,
+): (typeof payments.$inferInsert)[] {
+  return paid.map((p, i) => ({
+    id: `${documentId}-payment-${i + 1}`,
+    shopId: SHOP_ID,
+    ...owner,
+    customerId,
+    method: p.method,
+    amount: p.amount,
+    businessDate,
+    createdAt: ts,
+  }));
 }
 
 async function buildSql(now: Date): Promise<string> {
@@ -843,14 +947,14 @@ async function buildSql(now: Date): Promise<string> {
   const users = await Promise.all(
     DEMO_USERS.map(async (u) => ({
       id: u.id,
-      shop_id: SHOP_ID,
+      shopId: SHOP_ID,
       name: u.name,
       email: u.email,
-      password_hash: await hashPassword(u.password),
+      passwordHash: await hashPassword(u.password),
       role: u.role,
-      active: 1,
-      created_at: ts,
-      updated_at: ts,
+      active: true,
+      createdAt: ts,
+      updatedAt: ts,
     })),
   );
 
@@ -860,23 +964,23 @@ async function buildSql(now: Date): Promise<string> {
     const net = gross - stone;
     return {
       id: `demo-prod-${String(i + 1).padStart(2, '0')}`,
-      shop_id: SHOP_ID,
+      shopId: SHOP_ID,
       sku: item.sku,
       name: item.name,
       description: item.description ?? null,
       category: item.category,
       metal: item.metal,
       purity: item.purity,
-      gross_weight_mg: gross,
-      net_weight_mg: net,
-      stone_weight_mg: stone,
-      making_charge_bp: item.makingBp,
-      base_price: basePrice(item, net),
+      grossWeightMg: gross,
+      netWeightMg: net,
+      stoneWeightMg: stone,
+      makingChargeBp: item.makingBp,
+      basePrice: basePrice(item, net),
       ...pricingOf(item, stone),
       stock: item.stock,
-      active: 1,
-      created_at: ts,
-      updated_at: ts,
+      active: true,
+      createdAt: ts,
+      updatedAt: ts,
     };
   });
 
@@ -884,118 +988,164 @@ async function buildSql(now: Date): Promise<string> {
     const product = products.find((p) => p.sku === sku)!;
     const item = ITEMS.find((i) => i.sku === sku)!;
     const stones = item.stoneValue
-      ? [{ kind: stoneKind, count: 1, weight_mg: product.stone_weight_mg, value_paise: item.stoneValue * 100 }]
+      ? [{ kind: stoneKind, count: 1, weight_mg: product.stoneWeightMg, value_paise: item.stoneValue * 100 }]
       : [];
     return Array.from({ length: product.stock }, (_, n) => {
       const label = `${String(k + 1).padStart(2, '0')}${String(n + 1).padStart(2, '0')}`;
-      const grossMg = Math.round(product.gross_weight_mg * (1 + (wobble(`${sku}${n}`) * 10) / 3));
+      const grossMg = Math.round(product.grossWeightMg * (1 + (wobble(`${sku}${n}`) * 10) / 3));
       return {
         id: `demo-piece-${label}`,
-        shop_id: SHOP_ID,
-        product_id: product.id,
+        shopId: SHOP_ID,
+        productId: product.id,
         tag: `DEMO${label}`,
         // Made-up HUIDs of the real format: six characters A–Z 0–9.
         huid: huidExempt ? null : `DJ${label}`,
-        huid_exempt: huidExempt ?? null,
+        huidExempt: huidExempt ?? null,
         purity: null,
-        gross_weight_mg: grossMg,
-        net_weight_mg: grossMg - product.stone_weight_mg,
-        stone_weight_mg: product.stone_weight_mg,
-        stones: JSON.stringify(stones),
-        status: 'in_stock',
-        sale_id: null,
-        created_at: ts,
-        updated_at: ts,
+        grossWeightMg: grossMg,
+        netWeightMg: grossMg - product.stoneWeightMg,
+        stoneWeightMg: product.stoneWeightMg,
+        stones,
+        status: 'in_stock' as const,
+        saleId: null,
+        createdAt: ts,
+        updatedAt: ts,
       };
     });
   });
 
   const customers = CUSTOMERS.map((c) => ({
     id: c.id,
-    shop_id: SHOP_ID,
+    shopId: SHOP_ID,
     name: c.name,
     phone: c.phone,
     email: c.email,
     address: c.address,
     pan: 'pan' in c ? c.pan : null,
-    credit_limit: c.limit,
-    khata_balance: 0,
-    deleted_at: null,
-    created_at: ts,
-    updated_at: ts,
+    creditLimit: c.limit,
+    khataBalance: 0,
+    deletedAt: null,
+    createdAt: ts,
+    updatedAt: ts,
   }));
 
-  const rates = [];
+  const rates: (typeof metalRates.$inferInsert)[] = [];
   for (let back = RATE_DAYS - 1; back >= 0; back--) {
     const date = isoDate(new Date(now.getTime() - back * 86_400_000));
     for (const r of TODAYS_RATES) {
       // A gentle upward drift into today, plus the daily wobble; today is exactly TODAYS_RATES.
       const factor = back === 0 ? 1 : 1 - back * 0.0012 + wobble(`${r.metal}${r.purity}${date}`);
       const sell = Math.round(r.rate * factor);
-      const row = { shop_id: SHOP_ID, metal: r.metal, purity: r.purity, effective_date: date, created_by: owner };
+      const row = {
+        shopId: SHOP_ID,
+        metal: r.metal,
+        purity: r.purity,
+        effectiveDate: date,
+        createdBy: owner,
+        createdAt: ts,
+        updatedAt: ts,
+      };
       rates.push(
-        { id: `demo-rate-${r.metal}-${r.purity}-${date}`, ...row, kind: 'sell', rate_per_gram: sell },
+        { id: `demo-rate-${r.metal}-${r.purity}-${date}`, ...row, kind: 'sell', ratePerGram: sell },
         {
           id: `demo-rate-buy-${r.metal}-${r.purity}-${date}`,
           ...row,
           kind: 'buy',
-          rate_per_gram: buyRate(sell),
+          ratePerGram: buyRate(sell),
         },
       );
     }
   }
 
   return [
-    insertNew('shops', [
+    insertNew(shops, [
       {
         id: SHOP_ID,
         slug: 'demo',
         name: 'Demo Jewellers',
         status: 'active',
-        catalog_version: 0,
-        ...DEMO_PROFILE,
-        created_at: ts,
-        updated_at: ts,
+        catalogVersion: 0,
+        ...PROFILE_COLUMNS,
+        createdAt: ts,
+        updatedAt: ts,
       },
     ]),
     // A demo shop seeded before shops had a profile gets it once; one its owner has edited is left alone.
-    `UPDATE shops SET ${assignments(DEMO_PROFILE)} WHERE id = ${q(SHOP_ID)}
-       AND legal_name IS NULL AND gstin IS NULL AND address IS NULL AND state_code IS NULL;`,
-    insertNew('users', users),
-    insertNew('products', products),
+    statement(
+      db
+        .update(shops)
+        .set(PROFILE_COLUMNS)
+        .where(
+          and(
+            eq(shops.id, SHOP_ID),
+            isNull(shops.legalName),
+            isNull(shops.gstin),
+            isNull(shops.address),
+            isNull(shops.stateCode),
+          ),
+        ),
+    ),
+    insertNew(usersTable, users),
+    insertNew(productsTable, products),
     // A product's demo pieces go in only while it has no pieces of its own: a database migrated from
     // before pieces already turned its stock into pieces (migration 0007), which would count twice.
     ...PIECED.map(({ sku }) => {
       const product = products.find((p) => p.sku === sku)!;
-      return `${insertWhere(
-        'pieces',
-        pieces.filter((p) => p.product_id === product.id),
-        `NOT EXISTS (SELECT 1 FROM pieces WHERE product_id = ${q(product.id)} AND id NOT LIKE 'demo-piece-%')`,
-      )};`;
+      const ownPieces = db
+        .select({ one: sql`1` })
+        .from(piecesTable)
+        .where(and(eq(piecesTable.productId, product.id), notLike(piecesTable.id, 'demo-piece-%')));
+      return insertNewWhere(
+        piecesTable,
+        pieces.filter((p) => p.productId === product.id),
+        notExists(ownPieces),
+      );
     }),
     // New products change the storefront, whose cache key is the catalog version (see storefront).
-    `UPDATE shops SET catalog_version = catalog_version + 1 WHERE id = ${q(SHOP_ID)} AND changes() > 0;`,
-    insertNew('customers', customers),
+    statement(
+      db
+        .update(shops)
+        .set({ catalogVersion: sql`${shops.catalogVersion} + 1` })
+        .where(and(eq(shops.id, SHOP_ID), sql`changes() > 0`)),
+    ),
+    insertNew(customersTable, customers),
     ...customers
       .filter((c) => c.pan)
-      .map(
-        (c) =>
-          `UPDATE customers SET pan = ${q(c.pan)} WHERE id = ${q(c.id)} AND pan IS NULL AND form60_ref IS NULL
-             AND updated_at = created_at;`,
+      .map((c) =>
+        statement(
+          db
+            .update(customersTable)
+            .set({ pan: c.pan })
+            .where(
+              and(
+                eq(customersTable.id, c.id),
+                isNull(customersTable.pan),
+                isNull(customersTable.form60Ref),
+                eq(customersTable.updatedAt, customersTable.createdAt),
+              ),
+            ),
+        ),
       ),
     // Products seeded before pricing by weight get it once, unless someone has changed them since.
     ...products.flatMap((p, i) =>
-      p.pricing_mode === 'weight'
+      p.pricingMode === 'weight'
         ? [
-            `UPDATE products SET ${assignments(pricingOf(ITEMS[i]!, p.stone_weight_mg))}
-               WHERE id = ${q(p.id)} AND pricing_mode = 'fixed' AND updated_at = created_at;`,
+            statement(
+              db
+                .update(productsTable)
+                .set(pricingOf(ITEMS[i]!, p.stoneWeightMg))
+                .where(
+                  and(
+                    eq(productsTable.id, p.id),
+                    eq(productsTable.pricingMode, 'fixed'),
+                    eq(productsTable.updatedAt, productsTable.createdAt),
+                  ),
+                ),
+            ),
           ]
         : [],
     ),
-    insertNew(
-      'metal_rates',
-      rates.map((r) => ({ ...r, created_at: ts, updated_at: ts })),
-    ),
+    insertNew(metalRates, rates),
     ...voucherSql(now, ts),
     ...exchangeSaleSql(now, ts, products),
     '',

@@ -5,9 +5,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { count, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rowCounts, schemaFirst, splitStatements } from '../lib/sql-dump';
-import { d1, d1File, describeTarget, exportD1, ROOT } from '../lib/wrangler';
+import { d1Client, d1File, describeTarget, exportD1, ROOT } from '../lib/wrangler';
 import { CliError, type Command, step, usageError } from './cli';
 
 export interface Manifest {
@@ -120,10 +121,10 @@ export const restore: Command = {
 
     step(`D1 ${describeTarget(target)}: counting rows`);
     const tables = Object.keys(manifest.tables);
-    const results = d1(
-      target,
-      tables.map((t) => `SELECT count(*) AS n FROM "${t.replaceAll('"', '""')}"`),
-    );
+    // The tables the dump holds (d1_migrations too), named at run time: Drizzle quotes each name.
+    const db = d1Client(target);
+    const counts = tables.map((t) => db.select({ n: count() }).from(sql`${sql.identifier(t)}`));
+    const results = await db.batch(counts as [(typeof counts)[number], ...typeof counts]);
     const found = Object.fromEntries(tables.map((t, i) => [t, Number(results[i]?.[0]?.n)]));
     const wrong = differences(manifest.tables, found);
     if (wrong.length > 0)

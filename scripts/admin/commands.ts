@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/d1';
+import { and, count, eq, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { hashPassword } from '../../src/auth/password';
 import {
@@ -10,25 +10,27 @@ import {
 } from '../../src/auth/password-history';
 import { beforeMark, keys, markTtl } from '../../src/auth/revocation';
 import { email, personName, slug } from '../../src/auth/schemas';
+import type { BatchQuery, Db } from '../../src/db/client';
 import { isUniqueViolation } from '../../src/db/errors';
-import { ROLES } from '../../src/db/schema';
+import { auditLog, ROLES, type Role, refreshTokens, shops, users } from '../../src/db/schema';
 import { cleanText } from '../../src/http/fields';
 import { newId, nowIso } from '../../src/lib/id';
 import { PUBLISHED_MODEL_KEY } from '../../src/ml/published';
 import { shippedPriceVersions } from '../lib/price-models';
-import { inlined, insert, literal as q } from '../lib/sql';
-import { d1, describeTarget, kvPut, type Target, vars, wrangler } from '../lib/wrangler';
+import { rowsWhere } from '../lib/sql';
+import { d1Client, describeTarget, kvPut, type Target, vars, wrangler } from '../lib/wrangler';
 import { backup, restore } from './backup';
 import { CliError, type Command, type Context, step } from './cli';
 import { newPassword, PASSWORD_OPTION, printPassword } from './password';
 
 const ACTOR = 'admin-cli';
 
-/** Builds the Worker's Drizzle queries as text (`inlined`); it has no database and never runs one. */
-const offline = drizzle({} as D1Database);
-
-/** D1's time in epoch ms, the last statement of a batch that ends sessions. */
-const D1_NOW = `SELECT CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER) AS now`;
+/**
+ * D1's time in epoch ms, the last statement of a batch that ends sessions. Raw SQL on purpose: it
+ * reads no table, and Drizzle's select needs one.
+ */
+const d1Now = (db: Db) =>
+  db.all<{ now: number }>(sql`SELECT CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER) AS now`);
 
 interface AuditEvent {
   shopId: string;
@@ -39,81 +41,94 @@ interface AuditEvent {
 }
 
 /** The entry, written only if `when` holds at its place in the batch (as audit/record.ts's auditQueryWhen). */
-function audit(e: AuditEvent, when = 'TRUE') {
-  const row = {
-    id: newId(),
-    shop_id: e.shopId,
-    actor_id: ACTOR,
-    action: e.action,
-    target_type: e.targetType,
-    target_id: e.targetId,
-    details: e.details ? JSON.stringify(e.details) : null,
-    request_id: null,
-    ip: null,
-    created_at: nowIso(),
-  };
-  return `INSERT INTO audit_log (${Object.keys(row).join(', ')}) SELECT ${Object.values(row).map(q).join(', ')} WHERE ${when}`;
-}
+const audit = (db: Db, e: AuditEvent, when: SQL = sql`TRUE`) =>
+  db.insert(auditLog).select(
+    rowsWhere(
+      auditLog,
+      [
+        {
+          id: newId(),
+          shopId: e.shopId,
+          actorId: ACTOR,
+          action: e.action,
+          targetType: e.targetType,
+          targetId: e.targetId,
+          details: e.details ? JSON.stringify(e.details) : null,
+          requestId: null,
+          ip: null,
+          createdAt: nowIso(),
+        },
+      ],
+      when,
+    ),
+  );
 
-const revokeFamilies = (where: string) =>
-  `UPDATE refresh_tokens SET revoked_at = ${q(nowIso())} WHERE revoked_at IS NULL AND ${where}`;
+/** After a guarded UPDATE: it changed the row (audit/record.ts's `when`). */
+const changedOne = sql`changes() = 1`;
 
-const userRow = (u: { id: string; shopId: string; name: string; email: string; role: string; hash: string }) => {
+const revokeFamilies = (db: Db, where: SQL | undefined) =>
+  db
+    .update(refreshTokens)
+    .set({ revokedAt: nowIso() })
+    .where(and(isNull(refreshTokens.revokedAt), where));
+
+const userRow = (u: { id: string; shopId: string; name: string; email: string; role: Role; hash: string }) => {
   const now = nowIso();
   return {
     id: u.id,
-    shop_id: u.shopId,
+    shopId: u.shopId,
     name: u.name,
     email: u.email,
-    password_hash: u.hash,
+    passwordHash: u.hash,
     role: u.role,
     active: true,
-    created_at: now,
-    updated_at: now,
+    createdAt: now,
+    updatedAt: now,
   };
 };
 
-interface ShopRow {
-  id: string;
-  slug: string;
-  name: string;
-  status: string;
-}
-
-interface UserRow {
-  id: string;
-  shop_id: string;
-  email: string;
-  role: string;
-  active: number;
-  shop_slug: string;
-}
-
-function findShop(target: Target, shopSlug: string): ShopRow {
+async function findShop(target: Target, shopSlug: string) {
   step(`D1 ${describeTarget(target)}: looking up shop ${shopSlug}`);
-  const [rows] = d1(target, [`SELECT id, slug, name, status FROM shops WHERE slug = ${q(shopSlug)}`]);
-  const shop = rows?.[0] as ShopRow | undefined;
+  const db = d1Client(target);
+  const [rows] = await db.batch([
+    db
+      .select({ id: shops.id, slug: shops.slug, name: shops.name, status: shops.status })
+      .from(shops)
+      .where(eq(shops.slug, shopSlug)),
+  ]);
+  const shop = rows[0];
   if (!shop) throw new CliError(`no shop with slug "${shopSlug}"`);
   return shop;
 }
 
-function findUser(target: Target, userEmail: string): UserRow {
+async function findUser(target: Target, userEmail: string) {
   step(`D1 ${describeTarget(target)}: looking up ${userEmail}`);
-  const [rows] = d1(target, [
-    `SELECT u.id, u.shop_id, u.email, u.role, u.active, s.slug AS shop_slug
-       FROM users u JOIN shops s ON s.id = u.shop_id WHERE u.email = ${q(userEmail)}`,
+  const db = d1Client(target);
+  const [rows] = await db.batch([
+    db
+      .select({
+        id: users.id,
+        shopId: users.shopId,
+        email: users.email,
+        role: users.role,
+        active: users.active,
+        shopSlug: shops.slug,
+      })
+      .from(users)
+      .innerJoin(shops, eq(shops.id, users.shopId))
+      .where(eq(users.email, userEmail)),
   ]);
-  const user = rows?.[0] as UserRow | undefined;
+  const user = rows[0];
   if (!user) throw new CliError(`no user with email ${userEmail}`);
   return user;
 }
 
-/** Runs a batch whose last statement is D1_NOW; every statement's rows and D1's time. */
-function d1Timed(target: Target, statements: string[]) {
-  const results = d1(target, [...statements, D1_NOW]);
-  const now = Number(results.at(-1)?.[0]?.now);
+/** Runs `statements` as one batch that ends with d1Now; the first statement's rows and D1's time. */
+async function d1Timed<T extends BatchQuery>(db: Db, [first, ...rest]: [T, ...BatchQuery[]]) {
+  const results = await db.batch([first, ...rest, d1Now(db)]);
+  const now = Number((results.at(-1) as { now: number }[])[0]?.now);
   if (!Number.isFinite(now)) throw new CliError('D1 did not return its time');
-  return { results, now };
+  return { first: results[0], now };
 }
 
 /**
@@ -167,21 +182,26 @@ const shopCreate: Command = {
       hash: await hashPassword(pw.password),
     });
     step(`D1 ${describeTarget(ctx.target)}: creating shop ${shopSlug} and its owner`);
+    const db = d1Client(ctx.target);
     try {
-      d1(ctx.target, [
-        insert('shops', [
-          {
-            id: shopId,
-            slug: shopSlug,
-            name: shopName,
-            status: 'active',
-            catalog_version: 0,
-            created_at: owner.created_at,
-            updated_at: owner.created_at,
-          },
-        ]),
-        insert('users', [owner]),
-        audit({ shopId, action: 'shop.created', targetType: 'shop', targetId: shopId, details: { owner: owner.id } }),
+      await db.batch([
+        db.insert(shops).values({
+          id: shopId,
+          slug: shopSlug,
+          name: shopName,
+          status: 'active',
+          catalogVersion: 0,
+          createdAt: owner.createdAt,
+          updatedAt: owner.createdAt,
+        }),
+        db.insert(users).values(owner),
+        audit(db, {
+          shopId,
+          action: 'shop.created',
+          targetType: 'shop',
+          targetId: shopId,
+          details: { owner: owner.id },
+        }),
       ]);
     } catch (err) {
       alreadyExists(err, shopSlug, ownerEmail);
@@ -200,14 +220,18 @@ const shopSuspend: Command = {
     'Suspend a shop: its sign-ins are refused and every session ends (access tokens at once here, ~60 s elsewhere).',
   destructive: true,
   async run(ctx) {
-    const shop = findShop(ctx.target, ctx.field('<slug>', slug));
+    const shop = await findShop(ctx.target, ctx.field('<slug>', slug));
     if (shop.status === 'suspended') step(`shop ${shop.slug} is already suspended; ending any sessions left`);
     await ctx.confirm(`Suspend shop "${shop.name}" (${shop.slug}) and sign out all its users?`);
     step(`D1 ${describeTarget(ctx.target)}: suspending ${shop.slug} and revoking its refresh tokens`);
-    const { now } = d1Timed(ctx.target, [
-      `UPDATE shops SET status = 'suspended', updated_at = ${q(nowIso())} WHERE id = ${q(shop.id)} AND status = 'active'`,
-      audit({ shopId: shop.id, action: 'shop.suspended', targetType: 'shop', targetId: shop.id }, 'changes() = 1'),
-      revokeFamilies(`shop_id = ${q(shop.id)}`),
+    const db = d1Client(ctx.target);
+    const { now } = await d1Timed(db, [
+      db
+        .update(shops)
+        .set({ status: 'suspended', updatedAt: nowIso() })
+        .where(and(eq(shops.id, shop.id), eq(shops.status, 'active'))),
+      audit(db, { shopId: shop.id, action: 'shop.suspended', targetType: 'shop', targetId: shop.id }, changedOne),
+      revokeFamilies(db, eq(refreshTokens.shopId, shop.id)),
     ]);
     await markDead(
       ctx.target,
@@ -224,15 +248,19 @@ const shopResume: Command = {
   args: ['<slug>'],
   summary: 'Let a suspended shop sign in again (sessions ended by the suspension stay ended).',
   async run(ctx) {
-    const shop = findShop(ctx.target, ctx.field('<slug>', slug));
+    const shop = await findShop(ctx.target, ctx.field('<slug>', slug));
     if (shop.status === 'active') {
       console.log(`Shop ${shop.slug} is already active.`);
       return;
     }
     step(`D1 ${describeTarget(ctx.target)}: resuming ${shop.slug}`);
-    d1(ctx.target, [
-      `UPDATE shops SET status = 'active', updated_at = ${q(nowIso())} WHERE id = ${q(shop.id)} AND status = 'suspended'`,
-      audit({ shopId: shop.id, action: 'shop.resumed', targetType: 'shop', targetId: shop.id }, 'changes() = 1'),
+    const db = d1Client(ctx.target);
+    await db.batch([
+      db
+        .update(shops)
+        .set({ status: 'active', updatedAt: nowIso() })
+        .where(and(eq(shops.id, shop.id), eq(shops.status, 'suspended'))),
+      audit(db, { shopId: shop.id, action: 'shop.resumed', targetType: 'shop', targetId: shop.id }, changedOne),
     ]);
     console.log(`Resumed shop ${shop.slug}.`);
   },
@@ -254,7 +282,7 @@ const userCreate: Command = {
     const name = ctx.field('name', personName);
     const role = ctx.field('role', z.enum(ROLES));
     const pw = await newPassword(ctx, userEmail);
-    const shop = findShop(ctx.target, shopSlug);
+    const shop = await findShop(ctx.target, shopSlug);
     const user = userRow({
       id: newId(),
       shopId: shop.id,
@@ -264,10 +292,17 @@ const userCreate: Command = {
       hash: await hashPassword(pw.password),
     });
     step(`D1 ${describeTarget(ctx.target)}: creating ${userEmail}`);
+    const db = d1Client(ctx.target);
     try {
-      d1(ctx.target, [
-        insert('users', [user]),
-        audit({ shopId: shop.id, action: 'user.created', targetType: 'user', targetId: user.id, details: { role } }),
+      await db.batch([
+        db.insert(users).values(user),
+        audit(db, {
+          shopId: shop.id,
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          details: { role },
+        }),
       ]);
     } catch (err) {
       alreadyExists(err, undefined, userEmail);
@@ -286,29 +321,26 @@ const userResetPassword: Command = {
   async run(ctx) {
     const userEmail = ctx.field('<email>', email);
     const pw = await newPassword(ctx, userEmail);
-    const user = findUser(ctx.target, userEmail);
+    const user = await findUser(ctx.target, userEmail);
     await ctx.confirm(
-      `Reset the password of ${userEmail} (${user.role} at ${user.shop_slug}) and sign them out everywhere?`,
+      `Reset the password of ${userEmail} (${user.role} at ${user.shopSlug}) and sign them out everywhere?`,
     );
     // The Worker's history rule (src/auth/password-history.ts): a password given on stdin may not be
     // one of the user's last 5; a generated one is new by construction. Either way the replaced hash
     // is kept, so the user's own next change is checked against it.
-    const [current, kept] = d1(ctx.target, [
-      `SELECT password_hash FROM users WHERE id = ${q(user.id)}`,
-      inlined(previousPasswordsQuery(offline, user.id)),
-    ]);
-    const previous = String(current?.[0]?.password_hash);
-    // wrangler names the column as SQL does (`password_hash`), not by Drizzle's alias: take the one there is.
-    const hashes = [previous, ...(kept ?? []).map((k) => String(Object.values(k)[0]))];
+    const db = d1Client(ctx.target);
+    const hashOf = db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id));
+    const [current, kept] = await db.batch([hashOf, previousPasswordsQuery(db, user.id)]);
+    const previous = String(current[0]?.hash);
+    const hashes = [previous, ...kept.map((k) => k.hash)];
     if (!pw.generated && (await isReused(pw.password, hashes))) throw new CliError(REUSE_MESSAGE);
     const hash = await hashPassword(pw.password);
     step(`D1 ${describeTarget(ctx.target)}: setting the password and revoking refresh tokens`);
-    const landed = sql`(SELECT password_hash FROM users WHERE id = ${user.id}) = ${hash}`;
-    const { now } = d1Timed(ctx.target, [
-      `UPDATE users SET password_hash = ${q(hash)}, updated_at = ${q(nowIso())} WHERE id = ${q(user.id)}`,
-      ...keepPreviousPasswordQueries(offline, user.id, previous, landed).map(inlined),
-      audit({ shopId: user.shop_id, action: 'user.password_reset', targetType: 'user', targetId: user.id }),
-      revokeFamilies(`user_id = ${q(user.id)}`),
+    const { now } = await d1Timed(db, [
+      db.update(users).set({ passwordHash: hash, updatedAt: nowIso() }).where(eq(users.id, user.id)),
+      ...keepPreviousPasswordQueries(db, user.id, previous, eq(hashOf, hash)),
+      audit(db, { shopId: user.shopId, action: 'user.password_reset', targetType: 'user', targetId: user.id }),
+      revokeFamilies(db, eq(refreshTokens.userId, user.id)),
     ]);
     // The password is set: show it before the KV step, which could fail.
     console.log(`Reset the password of ${userEmail}.`);
@@ -329,32 +361,48 @@ const userDeactivate: Command = {
   destructive: true,
   async run(ctx) {
     const userEmail = ctx.field('<email>', email);
-    const user = findUser(ctx.target, userEmail);
+    const user = await findUser(ctx.target, userEmail);
     if (!user.active) step(`${userEmail} is already inactive; ending any sessions left`);
-    await ctx.confirm(`Deactivate ${userEmail} (${user.role} at ${user.shop_slug}) and sign them out everywhere?`);
-    const id = q(user.id);
+    await ctx.confirm(`Deactivate ${userEmail} (${user.role} at ${user.shopSlug}) and sign them out everywhere?`);
     step(`D1 ${describeTarget(ctx.target)}: deactivating and revoking refresh tokens`);
-    const { results, now } = d1Timed(ctx.target, [
+    const db = d1Client(ctx.target);
+    const owner = alias(users, 'o');
+    const otherActiveOwners = db
+      .select({ n: count() })
+      .from(owner)
+      .where(
+        and(eq(owner.shopId, users.shopId), eq(owner.role, 'owner'), eq(owner.active, true), ne(owner.id, users.id)),
+      );
+    const isActive = db.select({ active: users.active }).from(users).where(eq(users.id, user.id));
+    const { first: deactivated, now } = await d1Timed(db, [
       // Guarded as the API's PATCH /users/:id is: a shop keeps at least one active owner.
-      `UPDATE users SET active = 0, updated_at = ${q(nowIso())} WHERE id = ${id} AND active = 1
-         AND (role != 'owner' OR (SELECT count(*) FROM users o
-               WHERE o.shop_id = users.shop_id AND o.role = 'owner' AND o.active = 1 AND o.id != users.id) > 0)
-       RETURNING id`,
+      db
+        .update(users)
+        .set({ active: false, updatedAt: nowIso() })
+        .where(
+          and(
+            eq(users.id, user.id),
+            eq(users.active, true),
+            or(ne(users.role, 'owner'), sql`${otherActiveOwners} > 0`),
+          ),
+        )
+        .returning({ id: users.id }),
       audit(
+        db,
         {
-          shopId: user.shop_id,
+          shopId: user.shopId,
           action: 'user.updated',
           targetType: 'user',
           targetId: user.id,
           details: { active: { from: true, to: false } },
         },
-        'changes() = 1',
+        changedOne,
       ),
-      revokeFamilies(`user_id = ${id} AND (SELECT active FROM users WHERE id = ${id}) = 0`),
+      revokeFamilies(db, and(eq(refreshTokens.userId, user.id), eq(isActive, false))),
     ]);
-    if (user.active && results[0]?.length === 0) {
+    if (user.active && deactivated.length === 0) {
       throw new CliError(
-        `${userEmail} is the last active owner of ${user.shop_slug}: add another owner first (user create --role owner), or suspend the shop`,
+        `${userEmail} is the last active owner of ${user.shopSlug}: add another owner first (user create --role owner), or suspend the shop`,
       );
     }
     await markDead(
@@ -374,12 +422,13 @@ const sessionsRevoke: Command = {
   destructive: true,
   async run(ctx) {
     const userEmail = ctx.field('user', email);
-    const user = findUser(ctx.target, userEmail);
-    await ctx.confirm(`Sign ${userEmail} (${user.role} at ${user.shop_slug}) out everywhere?`);
+    const user = await findUser(ctx.target, userEmail);
+    await ctx.confirm(`Sign ${userEmail} (${user.role} at ${user.shopSlug}) out everywhere?`);
     step(`D1 ${describeTarget(ctx.target)}: revoking refresh tokens`);
-    const { now } = d1Timed(ctx.target, [
-      revokeFamilies(`user_id = ${q(user.id)}`),
-      audit({ shopId: user.shop_id, action: 'user.sessions_revoked', targetType: 'user', targetId: user.id }),
+    const db = d1Client(ctx.target);
+    const { now } = await d1Timed(db, [
+      revokeFamilies(db, eq(refreshTokens.userId, user.id)),
+      audit(db, { shopId: user.shopId, action: 'user.sessions_revoked', targetType: 'user', targetId: user.id }),
     ]);
     await markDead(
       ctx.target,

@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { drizzle } from 'drizzle-orm/d1';
+import { inline } from './sql';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'node_modules', '.bin', 'wrangler');
@@ -90,6 +92,37 @@ export type Row = Record<string, unknown>;
 export function d1(target: Target, statements: string[]): Row[][] {
   const out = wrangler(['d1', 'execute', 'DB', '--json', '--command', statements.join(';\n')], target);
   return (JSON.parse(out) as { results: Row[] }[]).map((r) => r.results);
+}
+
+interface Statement {
+  text: string;
+  params: unknown[];
+  bind(...params: unknown[]): Statement;
+}
+
+const statement = (text: string, params: unknown[] = []): Statement => ({
+  text,
+  params,
+  bind: (...bound) => statement(text, bound),
+});
+
+/**
+ * A Drizzle client whose `batch([...])` is one `d1` batch of the queries as text (wrangler binds no
+ * parameters): selects come back mapped by Drizzle, under the select's own field names, as in the
+ * Worker. A batch is all it runs (no single query, no transaction): every call is one wrangler run.
+ * Rows are read by position, as drizzle-orm/d1 reads a batch's, so a select must not name two
+ * columns alike (wrangler's JSON row would keep one of them).
+ */
+export function d1Client(target: Target) {
+  const client = {
+    prepare: (text: string) => statement(text),
+    batch: async (statements: Statement[]) =>
+      d1(
+        target,
+        statements.map((s) => inline(s.text, s.params)),
+      ).map((results) => ({ results, success: true, meta: {} })),
+  };
+  return drizzle(client as unknown as Parameters<typeof drizzle>[0]);
 }
 
 /**

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedPriceVersions } from '../../scripts/lib/price-models';
-import { insert, type Value } from '../../scripts/lib/sql';
+import { inlined, offline } from '../../scripts/lib/sql';
 import { d1File, wrangler } from '../../scripts/lib/wrangler';
 import { MIN_SALE_LINES } from '../../scripts/model/shop-sales';
+import { products, saleItems, sales as salesTable, shops, users } from '../../src/db/schema';
 import { type Json, runScript } from './helpers';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -20,9 +21,9 @@ const train = () =>
   runScript('scripts/model/train.ts', ['--from-d1', '--persist-to', state, '--out', out, '--fixtures', out]);
 
 /** Runs the statements through `wrangler d1 execute --file` on the test's state. */
-function execute(statements: string[]) {
+function execute(statements: Parameters<typeof inlined>[0][]) {
   const file = path.join(state, 'insert.sql');
-  writeFileSync(file, `${statements.join(';\n')};\n`);
+  writeFileSync(file, `${statements.map(inlined).join(';\n')};\n`);
   d1File(target(), file);
 }
 
@@ -39,8 +40,8 @@ let serial = 0;
  * type), and a fixed-price line (no rate or metal value).
  */
 function sales(n: number, firstDay: string, kind: 'priced' | 'voided' | 'pre_invoice' | 'fixed' = 'priced') {
-  const sale: Record<string, Value>[] = [];
-  const items: Record<string, Value>[] = [];
+  const sale: (typeof salesTable.$inferInsert)[] = [];
+  const items: (typeof saleItems.$inferInsert)[] = [];
   for (let i = 0; i < n; i++) {
     const k = serial++;
     const category = CATEGORIES[k % CATEGORIES.length]!;
@@ -61,42 +62,42 @@ function sales(n: number, firstDay: string, kind: 'priced' | 'voided' | 'pre_inv
     const saleId = `sale-${k}`;
     sale.push({
       id: saleId,
-      shop_id: SHOP,
-      cashier_id: CASHIER,
+      shopId: SHOP,
+      cashierId: CASHIER,
       subtotal: gross,
       total: lineTotal,
-      payment_method: 'cash',
+      paymentMethod: 'cash',
       status: kind === 'voided' ? 'voided' : 'completed',
-      created_at: `${day}T10:00:00.000Z`,
-      business_date: day,
-      document_type: kind === 'pre_invoice' ? null : 'tax_invoice',
+      createdAt: `${day}T10:00:00.000Z`,
+      businessDate: day,
+      documentType: kind === 'pre_invoice' ? null : 'tax_invoice',
     });
     items.push({
       id: `line-${k}`,
-      shop_id: SHOP,
-      sale_id: saleId,
-      product_id: `product-${category}`,
+      shopId: SHOP,
+      saleId,
+      productId: `product-${category}`,
       quantity,
-      unit_price: unitGross,
-      line_total: lineTotal,
+      unitPrice: unitGross,
+      lineTotal,
       metal: 'gold',
       purity: 916,
-      gross_weight_mg: net + stone,
-      net_weight_mg: net,
-      stone_weight_mg: stone,
-      rate_per_gram: fixed ? null : RATE_916,
-      metal_value: fixed ? null : quantity * metalValue,
+      grossWeightMg: net + stone,
+      netWeightMg: net,
+      stoneWeightMg: stone,
+      ratePerGram: fixed ? null : RATE_916,
+      metalValue: fixed ? null : quantity * metalValue,
       wastage: fixed ? null : quantity * wastage,
       making: fixed ? null : quantity * making,
       stones: fixed ? null : quantity * stones,
       gross,
       taxable: gross,
-      gst_rate_bp: 300,
+      gstRateBp: 300,
       cgst: gst,
       sgst: gst,
     });
   }
-  return [insert('sales', sale), insert('sale_items', items)];
+  return [offline.insert(salesTable).values(sale), offline.insert(saleItems).values(items)];
 }
 
 beforeAll(() => {
@@ -105,35 +106,34 @@ beforeAll(() => {
   wrangler(['d1', 'migrations', 'apply', 'DB'], target());
   const now = '2026-01-01T00:00:00.000Z';
   execute([
-    insert('shops', [{ id: SHOP, slug: SHOP, name: 'Model Train Jewellers', created_at: now, updated_at: now }]),
-    insert('users', [
-      {
-        id: CASHIER,
-        shop_id: SHOP,
-        name: 'Cashier',
-        email: 'cashier@model-train.example',
-        password_hash: 'x',
-        role: 'cashier',
-        created_at: now,
-        updated_at: now,
-      },
-    ]),
-    insert(
-      'products',
+    offline
+      .insert(shops)
+      .values({ id: SHOP, slug: SHOP, name: 'Model Train Jewellers', createdAt: now, updatedAt: now }),
+    offline.insert(users).values({
+      id: CASHIER,
+      shopId: SHOP,
+      name: 'Cashier',
+      email: 'cashier@model-train.example',
+      passwordHash: 'x',
+      role: 'cashier',
+      createdAt: now,
+      updatedAt: now,
+    }),
+    offline.insert(products).values(
       CATEGORIES.map((category) => ({
         id: `product-${category}`,
-        shop_id: SHOP,
+        shopId: SHOP,
         sku: category,
         name: category,
         category,
-        metal: 'gold',
+        metal: 'gold' as const,
         purity: 916,
-        gross_weight_mg: 10_000,
-        net_weight_mg: 10_000,
-        base_price: 1,
-        pricing_mode: 'weight',
-        created_at: now,
-        updated_at: now,
+        grossWeightMg: 10_000,
+        netWeightMg: 10_000,
+        basePrice: 1,
+        pricingMode: 'weight' as const,
+        createdAt: now,
+        updatedAt: now,
       })),
     ),
   ]);
