@@ -34,9 +34,8 @@ import {
   users as usersTable,
 } from '../src/db/schema';
 import { type OldGoldLine, priceOldGold, quote } from '../src/pricing/engine';
-import { seriesSuffix } from '../src/pricing/invoice-number';
 import { shopDay } from '../src/pricing/shop-day';
-import { numberOf, serialOf, seriesOn } from '../src/shop/documents/series';
+import { numberOf, numberSql, serialOf, seriesOn } from '../src/shop/documents/series';
 import { offline as db, type EveryColumn, inlined, rowsWhere } from './lib/sql';
 import { d1File } from './lib/wrangler';
 
@@ -616,20 +615,16 @@ const rowWith = (table: typeof sales | typeof oldGoldPurchases | typeof saleItem
  * second run neither renumbers nor skips.
  */
 function seriesSql(key: ReturnType<typeof seriesOn>['key'], lockedUntil: string, isNew: SQL) {
-  const suffix = seriesSuffix(key.series);
-  const numberFor = (serial: SQL) =>
-    sql`(SELECT ${shops.invoicePrefix} || ${suffix} || '/' || ${key.financialYear} || '/' || ${serial}
-      FROM ${shops} WHERE ${shops.id} = ${SHOP_ID})`;
   return {
     bump: statement(
       db
         .insert(documentSeries)
-        .select(rowsWhere(documentSeries, [{ ...key, lastSerial: 1, lastNumber: numberFor(sql`1`) }], isNew))
+        .select(rowsWhere(documentSeries, [{ ...key, lastSerial: 1, lastNumber: numberSql(key, sql`1`) }], isNew))
         .onConflictDoUpdate({
           target: [documentSeries.shopId, documentSeries.series, documentSeries.financialYear],
           set: {
             lastSerial: sql`${documentSeries.lastSerial} + 1`,
-            lastNumber: numberFor(sql`(${documentSeries.lastSerial} + 1)`),
+            lastNumber: numberSql(key, sql`(${documentSeries.lastSerial} + 1)`),
           },
         }),
     ),

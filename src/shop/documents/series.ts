@@ -18,7 +18,7 @@ export interface SeriesKey {
 }
 
 /** `{prefix}{suffix}/{YYYY}/{n}`, with the prefix read in the batch, so a racing prefix change cannot split a number. */
-const numberSql = (k: SeriesKey, serial: ReturnType<typeof sql>) =>
+export const numberSql = (k: SeriesKey, serial: ReturnType<typeof sql>) =>
   sql`(SELECT ${shops.invoicePrefix} || ${seriesSuffix(k.series)} || '/' || ${k.financialYear} || '/' || ${serial}
     FROM ${shops} WHERE ${shops.id} = ${k.shopId})`;
 
