@@ -27,6 +27,24 @@ module.exports = {
       to: { path: '^src/shop/' },
     },
     {
+      name: 'auth-below-shop',
+      severity: 'error',
+      comment:
+        'Accounts, sessions and the staff who hold them (auth/users) are the platform the resources stand on; ' +
+        'a resource asks the guard who is calling, auth never asks a resource.',
+      from: { path: '^src/auth/' },
+      to: { path: '^src/shop/' },
+    },
+    {
+      name: 'shop-sees-auth-through-the-guard',
+      severity: 'error',
+      comment:
+        'A resource needs only who is calling (auth/caller) and the guard that makes sure (auth/guard); ' +
+        'passwords, tokens, sessions and accounts stay inside auth (the staff routes live in auth/users).',
+      from: { path: '^src/shop/' },
+      to: { path: '^src/auth/', pathNot: '^src/auth/(caller|guard)\\.ts$' },
+    },
+    {
       name: 'ml-is-the-model-runtime',
       severity: 'error',
       comment: 'src/ml runs models; what a resource feeds them (rates, products) is the resource’s business.',
