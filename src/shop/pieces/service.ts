@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
-import { inList, still } from '../../db/conditions';
+import { eqIfGiven, inList, still } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
 import { pieces, products } from '../../db/schema';
@@ -174,10 +174,10 @@ export function pieceListQueries(db: Db, shopId: string, o: PieceListOptions) {
   const where = inShop(
     pieces,
     shopId,
-    o.product_id ? eq(pieces.productId, o.product_id) : undefined,
-    o.status ? eq(pieces.status, o.status) : undefined,
-    o.tag ? eq(pieces.tag, o.tag) : undefined,
-    o.huid ? eq(pieces.huid, o.huid) : undefined,
+    eqIfGiven(pieces.productId, o.product_id),
+    eqIfGiven(pieces.status, o.status),
+    eqIfGiven(pieces.tag, o.tag),
+    eqIfGiven(pieces.huid, o.huid),
   );
   return pageQueries(db, { ...o, table: pieces, where, orderBy: [desc(pieces.createdAt), desc(pieces.id)] });
 }

@@ -255,4 +255,5 @@ export const ProductListQuery = PageQuery.extend({
   include_inactive: queryBool.optional().openapi({ description: 'Manager or owner only' }),
 }).strict();
 
-export type ProductFilter = Omit<z.infer<typeof ProductListQuery>, 'page' | 'limit' | 'sort'>;
+export type ProductListOptions = z.infer<typeof ProductListQuery>;
+export type ProductFilter = Omit<ProductListOptions, 'page' | 'limit' | 'sort'>;

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { authOf } from '../../auth/caller';
 import { type Db, dbOf } from '../../db/client';
-import { likeContains } from '../../db/conditions';
+import { eqIfGiven, likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
 import { pieces, products, shops } from '../../db/schema';
@@ -21,6 +21,7 @@ import {
   type CreateProductInput,
   type Product,
   type ProductFilter,
+  type ProductListOptions,
   type ProductSort,
   productRuleIssues,
   toProduct,
@@ -28,12 +29,6 @@ import {
 } from './schemas';
 
 type C = Context<AppEnv>;
-
-export interface ProductListOptions extends ProductFilter {
-  sort: ProductSort;
-  page: number;
-  limit: number;
-}
 
 const SORTS: Record<ProductSort, SQL[]> = {
   name: [asc(products.name), asc(products.id)],
@@ -67,8 +62,8 @@ export function productListWhere(shopId: string, f: ProductFilter): SQL {
     products,
     shopId,
     f.include_inactive ? undefined : eq(products.active, true),
-    f.category ? eq(products.category, f.category) : undefined,
-    f.metal ? eq(products.metal, f.metal) : undefined,
+    eqIfGiven(products.category, f.category),
+    eqIfGiven(products.metal, f.metal),
     f.q ? likeContains(products.name, f.q) : undefined,
     f.min_price !== undefined ? gte(products.basePrice, f.min_price) : undefined,
     f.max_price !== undefined ? lte(products.basePrice, f.max_price) : undefined,
