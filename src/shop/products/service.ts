@@ -9,6 +9,7 @@ import { type Db, dbOf } from '../../db/client';
 import { eqIfGiven, likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
+import { changedColumns, retryWhileRaced } from '../../db/optimistic';
 import { pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
@@ -207,9 +208,6 @@ const COLUMNS = {
   active: 'active',
 } as const satisfies Record<keyof UpdateProductInput, keyof typeof products.$inferSelect>;
 
-/** How often a change is re-read and re-applied when a concurrent change moved the row under it. */
-const ATTEMPTS = 3;
-
 /**
  * Applies the change to the row as it is now: the UPDATE holds only if the fields the rules and
  * the audit read are still what was read (else re-read and retry), so two concurrent changes
@@ -220,14 +218,11 @@ export async function updateProduct(c: C, id: string, patch: UpdateProductInput)
   const db = dbOf(c);
   // Stones sent again are valued again (the explicit re-valuation), once for all attempts.
   const values = { ...patch, stones: patch.stones && (await valueStoneLines(c, patch.stones)) };
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  return retryWhileRaced('product', async () => {
     const { soldByPiece: byPiece, ...before } = await findRow(c, id);
     // Its stock is its pieces: a count would be ignored, so it is refused rather than seem kept.
     if (byPiece && patch.stock !== undefined) throw sellByPiece();
-    const changes: Partial<typeof products.$inferInsert> = {};
-    for (const [field, column] of Object.entries(COLUMNS) as [keyof UpdateProductInput, string][]) {
-      if (values[field] !== undefined) Object.assign(changes, { [column]: values[field] });
-    }
+    const changes = changedColumns<keyof UpdateProductInput, typeof products.$inferInsert>(values, COLUMNS);
     const after = { ...before, ...changes, updatedAt: nowIso() };
     const issues = productRuleIssues(toProduct(after, []));
     if (issues.length) throw new ApiError(400, 'VALIDATION_FAILED', 'Invalid product', issues);
@@ -275,9 +270,8 @@ export async function updateProduct(c: C, id: string, patch: UpdateProductInput)
       if (isUniqueViolation(err, 'products.sku')) throw skuTaken();
       throw err;
     }
-    if (result.meta.changes === 1) return toProduct(after, imagesByProduct(c, images).get(id) ?? []);
-  }
-  throw new ApiError(409, 'CONCURRENT_UPDATE', 'The product kept changing; read it again and retry');
+    return result.meta.changes === 1 ? toProduct(after, imagesByProduct(c, images).get(id) ?? []) : undefined;
+  });
 }
 
 /** Soft delete: the product leaves the catalog and storefront but stays for past sales. Idempotent. */

@@ -13,6 +13,7 @@ import { type Db, dbOf } from '../../db/client';
 import { eqIfGiven, inList, inRange } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
+import { retryWhileRaced } from '../../db/optimistic';
 import { type Metal, metalRates, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { ApiError, notFound } from '../../http/errors';
@@ -183,8 +184,6 @@ export async function createRate(c: C, body: CreateRateInput): Promise<Rate> {
   return toRate(row);
 }
 
-const ATTEMPTS = 3;
-
 /**
  * Corrects a rate. The UPDATE holds only while the row still has the values that were read, so the
  * audit's `from` is the value actually replaced; a concurrent correction makes it re-read and retry.
@@ -192,7 +191,7 @@ const ATTEMPTS = 3;
 export async function correctRate(c: C, id: string, patch: CorrectRateInput): Promise<Rate> {
   const { shopId } = authOf(c);
   const db = dbOf(c);
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  return retryWhileRaced('rate', async () => {
     const [before] = await db
       .select()
       .from(metalRates)
@@ -251,7 +250,6 @@ export async function correctRate(c: C, id: string, patch: CorrectRateInput): Pr
       if (isRateKeyViolation(err)) throw rateExists();
       throw err;
     }
-    if (result.meta.changes === 1) return toRate(after);
-  }
-  throw new ApiError(409, 'CONCURRENT_UPDATE', 'The rate kept changing; read it again and retry');
+    return result.meta.changes === 1 ? toRate(after) : undefined;
+  });
 }
