@@ -611,13 +611,12 @@ async function* pagesWithTenders<R extends Cursor>(
 export async function* exportVouchers(c: C, from: string, to: string): AsyncGenerator<VoucherFacts[]> {
   const db = dbOf(c);
   const { shopId } = authOf(c);
-  const salePages = pagesWithTenders(
-    db,
-    shopId,
-    (cursor) => exportSalesPage(db, shopId, from, to, cursor),
-    payments.saleId,
-  );
-  for await (const page of salePages) {
+  // Both kinds of voucher are read the same way: one keyset page of the period, then its tenders.
+  const pages = <R extends Cursor>(
+    read: (db: Db, shopId: string, from: string, to: string, cursor: Cursor | null) => Promise<R[]>,
+    owner: SQLiteColumn,
+  ) => pagesWithTenders(db, shopId, (cursor) => read(db, shopId, from, to, cursor), owner);
+  for await (const page of pages(exportSalesPage, payments.saleId)) {
     yield page.map(({ row: { id, number, ...s }, tenders }) => ({
       ...s,
       type: 'sales',
@@ -625,13 +624,7 @@ export async function* exportVouchers(c: C, from: string, to: string): AsyncGene
       tenders,
     }));
   }
-  const purchasePages = pagesWithTenders(
-    db,
-    shopId,
-    (cursor) => exportPurchasesPage(db, shopId, from, to, cursor),
-    payments.purchaseId,
-  );
-  for await (const page of purchasePages) {
+  for await (const page of pages(exportPurchasesPage, payments.purchaseId)) {
     yield page.map(({ row: { id: _, total: paid, ...p }, tenders }) => ({
       ...p,
       type: 'purchase',
