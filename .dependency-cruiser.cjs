@@ -49,9 +49,20 @@ module.exports = {
     {
       name: 'auth-below-resources',
       severity: 'error',
-      comment: 'Sessions, tokens and roles serve the resources and the model routes; they name neither.',
+      comment:
+        'Accounts, sessions, tokens, roles and the staff who hold them (auth/users) are the platform the ' +
+        'resources and the model routes stand on; a resource asks the guard who is calling, auth never asks a resource.',
       from: { path: '^src/auth/' },
       to: { path: '^src/(shop|ml)/' },
+    },
+    {
+      name: 'shop-sees-auth-through-the-guard',
+      severity: 'error',
+      comment:
+        'A resource needs only the guard (auth/guard) and the role ladder for a rule of its own (auth/roles); ' +
+        'passwords, tokens, sessions and accounts stay inside auth (the staff routes live in auth/users).',
+      from: { path: '^src/shop/' },
+      to: { path: '^src/auth/', pathNot: '^src/auth/(guard|roles)\\.ts$' },
     },
     {
       name: 'ml-is-the-model-runtime',

@@ -1,6 +1,7 @@
 // Builds the app: the middleware chain in its one order, the routers, and the error handlers.
 import { timing } from 'hono/timing';
 import { authRoutes } from './auth/routes';
+import { userRoutes } from './auth/users/routes';
 import { d1Bookmark } from './db/client';
 import { mountDocs } from './docs/routes';
 import { jsonBody } from './http/body';
@@ -28,7 +29,6 @@ import { rateRoutes } from './shop/rates/routes';
 import { reportRoutes } from './shop/reports/routes';
 import { saleRoutes } from './shop/sales/routes';
 import { storefrontRoutes } from './shop/storefront/routes';
-import { userRoutes } from './shop/users/routes';
 
 export function createApp() {
   const app = createRouter();

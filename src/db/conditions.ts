@@ -2,7 +2,7 @@
 // (https://developers.cloudflare.com/d1/platform/limits/) never depend on it: a LIKE pattern is at
 // most 50 bytes and a statement binds at most 100 parameters. Each condition below binds one
 // parameter, whatever the length of the search or of the list.
-import { and, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -25,3 +25,7 @@ export const still = (column: SQLiteColumn, value: string | number | null): SQL 
 /** `column` within the half-open range [from, to) that a list's `timeRange`/`dayRange` query parsed (src/http/fields.ts). */
 export const inRange = (column: SQLiteColumn, r: { from?: string; to?: string }): SQL | undefined =>
   and(r.from !== undefined ? gte(column, r.from) : undefined, r.to !== undefined ? lt(column, r.to) : undefined);
+
+/** A list's optional filter: `column = value` when the query gave a value; none (every row) when it did not. */
+export const eqIfGiven = (column: SQLiteColumn, value: string | number | undefined): SQL | undefined =>
+  value === undefined ? undefined : eq(column, value);

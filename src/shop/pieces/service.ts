@@ -6,9 +6,10 @@ import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { type Db, dbOf } from '../../db/client';
-import { inList, still } from '../../db/conditions';
+import { eqIfGiven, inList, still } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
+import { changedColumns, retryWhileRaced } from '../../db/optimistic';
 import { pieces, products } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { authOf } from '../../http/caller';
@@ -29,9 +30,6 @@ import {
 
 type C = Context<AppEnv>;
 type ProductRow = typeof products.$inferSelect;
-
-/** How often a write is re-read and re-applied when a concurrent change moved its row under it. */
-const ATTEMPTS = 3;
 
 const tagTaken = () => new ApiError(409, 'TAG_TAKEN', 'This tag is already on another piece of this shop');
 const huidTaken = () => new ApiError(409, 'HUID_TAKEN', 'This HUID is already on another piece of this shop');
@@ -80,7 +78,7 @@ export async function createPiece(c: C, body: CreatePieceInput): Promise<Piece> 
   const { shopId } = authOf(c);
   const db = dbOf(c);
   const stones = await valueStoneLines(c, body.stones);
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  return retryWhileRaced('product', async () => {
     const product = await findProduct(c, body.product_id);
     const now = nowIso();
     const row: PieceRow = {
@@ -126,12 +124,11 @@ export async function createPiece(c: C, body: CreatePieceInput): Promise<Piece> 
       [result] = await db.batch([insert, audit, bumpCatalogVersion(db, shopId, sql`changes() = 1`)]);
     } catch (err) {
       // A generated tag that collides is drawn again; a tag the caller chose is theirs to change.
-      if (body.tag === undefined && isUniqueViolation(err, 'pieces.tag')) continue;
+      if (body.tag === undefined && isUniqueViolation(err, 'pieces.tag')) return undefined;
       throw uniqueRefusal(err);
     }
-    if (result.meta.changes === 1) return toPiece(row);
-  }
-  throw new ApiError(409, 'CONCURRENT_UPDATE', 'The product kept changing; read it again and retry');
+    return result.meta.changes === 1 ? toPiece(row) : undefined;
+  });
 }
 
 /** What a piece's price and compliance depend on: audited with old and new values when they change. */
@@ -174,10 +171,10 @@ export function pieceListQueries(db: Db, shopId: string, o: PieceListOptions) {
   const where = inShop(
     pieces,
     shopId,
-    o.product_id ? eq(pieces.productId, o.product_id) : undefined,
-    o.status ? eq(pieces.status, o.status) : undefined,
-    o.tag ? eq(pieces.tag, o.tag) : undefined,
-    o.huid ? eq(pieces.huid, o.huid) : undefined,
+    eqIfGiven(pieces.productId, o.product_id),
+    eqIfGiven(pieces.status, o.status),
+    eqIfGiven(pieces.tag, o.tag),
+    eqIfGiven(pieces.huid, o.huid),
   );
   return pageQueries(db, { ...o, table: pieces, where, orderBy: [desc(pieces.createdAt), desc(pieces.id)] });
 }
@@ -211,7 +208,7 @@ export async function updatePiece(c: C, id: string, patch: UpdatePieceInput): Pr
   const db = dbOf(c);
   // Stones sent again are valued again (the explicit re-valuation), once for all attempts.
   const values = { ...patch, stones: patch.stones && (await valueStoneLines(c, patch.stones)) };
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  return retryWhileRaced('piece', async () => {
     const before = await findPiece(c, eq(pieces.id, id));
     if (before.status !== 'in_stock') throw notInStock(before);
     const [product] = await db
@@ -219,10 +216,7 @@ export async function updatePiece(c: C, id: string, patch: UpdatePieceInput): Pr
       .from(products)
       .where(inShop(products, shopId, eq(products.id, before.productId)));
     if (!product) throw notFound('Product');
-    const changes: Partial<PieceRow> = {};
-    for (const [field, column] of Object.entries(COLUMNS) as [keyof UpdatePieceInput, keyof PieceRow][]) {
-      if (values[field] !== undefined) Object.assign(changes, { [column]: values[field] });
-    }
+    const changes = changedColumns<keyof UpdatePieceInput, PieceRow>(values, COLUMNS);
     const after: PieceRow = { ...before, ...changes, updatedAt: nowIso() };
     checkRules(product, after);
 
@@ -273,9 +267,8 @@ export async function updatePiece(c: C, id: string, patch: UpdatePieceInput): Pr
     } catch (err) {
       throw uniqueRefusal(err);
     }
-    if (result.meta.changes === 1) return toPiece(after);
-  }
-  throw new ApiError(409, 'CONCURRENT_UPDATE', 'The piece kept changing; read it again and retry');
+    return result.meta.changes === 1 ? toPiece(after) : undefined;
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 // Wire shapes of the catalog: products as staff see them, the rules a product must keep, and the
-// list filters the catalog and the storefront share.
+// fields and list filters the catalog and the storefront share.
 import { z } from '@hono/zod-openapi';
 import {
   CATEGORIES,
@@ -64,43 +64,45 @@ export const StoneSchema = z
   })
   .openapi('Stone');
 
-export const ProductSchema = z
-  .object({
-    id: z.string(),
-    sku: z.string(),
-    name: z.string(),
-    description: z.string().nullable(),
-    category: z.enum(CATEGORIES),
-    metal: z.enum(METALS),
-    purity: z.number().int().openapi({ example: 916 }),
-    gross_weight_mg: z.number().int(),
-    net_weight_mg: z.number().int(),
-    stone_weight_mg: z.number().int(),
-    making_charge_bp: z.number().int().openapi({ description: 'Basis points of metal value' }),
-    base_price: z.number().int().openapi({ description: 'Paise, excluding GST', example: 1250000 }),
-    pricing_mode: z.enum(PRICING_MODES),
-    wastage_bp: z.number().int().openapi({ description: 'Basis points of metal value' }),
-    making_charge_type: z.enum(MAKING_CHARGE_TYPES),
-    making_charge_paise: z.number().int().openapi({ description: 'Per gram of net weight, or flat per unit' }),
-    stones: z.array(StoneSchema),
-    other_charge_paise: z.number().int(),
-    hsn_code: z.string().openapi({ example: '7113' }),
-    gst_rate_bp: z.number().int().nullable().openapi({ description: "null: the shop's gst_rate_bp" }),
-    stock: z
-      .number()
-      .int()
-      .openapi({ description: 'Units sold by count; for a product with pieces, its pieces in stock' }),
-    active: z.boolean(),
-    images: z.array(ProductImageSchema).openapi({ description: 'Oldest first: the first is the cover' }),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi('Product');
+/** What anyone may see of a product: the storefront shows these (and its own price), staff all of ProductSchema. */
+export const PublicProductSchema = z.object({
+  id: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  category: z.enum(CATEGORIES),
+  metal: z.enum(METALS),
+  purity: z.number().int().openapi({ example: 916 }),
+  gross_weight_mg: z.number().int(),
+  net_weight_mg: z.number().int(),
+  stone_weight_mg: z.number().int(),
+});
+
+export const ProductSchema = PublicProductSchema.extend({
+  making_charge_bp: z.number().int().openapi({ description: 'Basis points of metal value' }),
+  base_price: z.number().int().openapi({ description: 'Paise, excluding GST', example: 1250000 }),
+  pricing_mode: z.enum(PRICING_MODES),
+  wastage_bp: z.number().int().openapi({ description: 'Basis points of metal value' }),
+  making_charge_type: z.enum(MAKING_CHARGE_TYPES),
+  making_charge_paise: z.number().int().openapi({ description: 'Per gram of net weight, or flat per unit' }),
+  stones: z.array(StoneSchema),
+  other_charge_paise: z.number().int(),
+  hsn_code: z.string().openapi({ example: '7113' }),
+  gst_rate_bp: z.number().int().nullable().openapi({ description: "null: the shop's gst_rate_bp" }),
+  stock: z
+    .number()
+    .int()
+    .openapi({ description: 'Units sold by count; for a product with pieces, its pieces in stock' }),
+  active: z.boolean(),
+  images: z.array(ProductImageSchema).openapi({ description: 'Oldest first: the first is the cover' }),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi('Product');
 
 export type Product = z.infer<typeof ProductSchema>;
 type Row = typeof products.$inferSelect;
 
-export const toProduct = (p: Row, images: ProductImage[]): Product => ({
+export const toPublicProduct = (p: Row): z.infer<typeof PublicProductSchema> => ({
   id: p.id,
   sku: p.sku,
   name: p.name,
@@ -111,6 +113,10 @@ export const toProduct = (p: Row, images: ProductImage[]): Product => ({
   gross_weight_mg: p.grossWeightMg,
   net_weight_mg: p.netWeightMg,
   stone_weight_mg: p.stoneWeightMg,
+});
+
+export const toProduct = (p: Row, images: ProductImage[]): Product => ({
+  ...toPublicProduct(p),
   making_charge_bp: p.makingChargeBp,
   base_price: p.basePrice,
   pricing_mode: p.pricingMode,
@@ -248,11 +254,10 @@ export const productFilters = {
   sort: z.enum(PRODUCT_SORTS).default('-created'),
 };
 
-export const StorefrontQuery = PageQuery.extend(productFilters).strict();
-
 export const ProductListQuery = PageQuery.extend({
   ...productFilters,
   include_inactive: queryBool.optional().openapi({ description: 'Manager or owner only' }),
 }).strict();
 
-export type ProductFilter = Omit<z.infer<typeof ProductListQuery>, 'page' | 'limit' | 'sort'>;
+export type ProductListOptions = z.infer<typeof ProductListQuery>;
+export type ProductFilter = Omit<ProductListOptions, 'page' | 'limit' | 'sort'>;

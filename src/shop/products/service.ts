@@ -6,9 +6,10 @@ import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { hasRole, requireRole } from '../../auth/roles';
 import { type Db, dbOf } from '../../db/client';
-import { likeContains } from '../../db/conditions';
+import { eqIfGiven, likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
+import { changedColumns, retryWhileRaced } from '../../db/optimistic';
 import { pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { authOf } from '../../http/caller';
@@ -22,6 +23,7 @@ import {
   type CreateProductInput,
   type Product,
   type ProductFilter,
+  type ProductListOptions,
   type ProductSort,
   productRuleIssues,
   toProduct,
@@ -29,12 +31,6 @@ import {
 } from './schemas';
 
 type C = Context<AppEnv>;
-
-export interface ProductListOptions extends ProductFilter {
-  sort: ProductSort;
-  page: number;
-  limit: number;
-}
 
 const SORTS: Record<ProductSort, SQL[]> = {
   name: [asc(products.name), asc(products.id)],
@@ -68,8 +64,8 @@ export function productListWhere(shopId: string, f: ProductFilter): SQL {
     products,
     shopId,
     f.include_inactive ? undefined : eq(products.active, true),
-    f.category ? eq(products.category, f.category) : undefined,
-    f.metal ? eq(products.metal, f.metal) : undefined,
+    eqIfGiven(products.category, f.category),
+    eqIfGiven(products.metal, f.metal),
     f.q ? likeContains(products.name, f.q) : undefined,
     f.min_price !== undefined ? gte(products.basePrice, f.min_price) : undefined,
     f.max_price !== undefined ? lte(products.basePrice, f.max_price) : undefined,
@@ -210,9 +206,6 @@ const COLUMNS = {
   active: 'active',
 } as const satisfies Record<keyof UpdateProductInput, keyof typeof products.$inferSelect>;
 
-/** How often a change is re-read and re-applied when a concurrent change moved the row under it. */
-const ATTEMPTS = 3;
-
 /**
  * Applies the change to the row as it is now: the UPDATE holds only if the fields the rules and
  * the audit read are still what was read (else re-read and retry), so two concurrent changes
@@ -223,14 +216,11 @@ export async function updateProduct(c: C, id: string, patch: UpdateProductInput)
   const db = dbOf(c);
   // Stones sent again are valued again (the explicit re-valuation), once for all attempts.
   const values = { ...patch, stones: patch.stones && (await valueStoneLines(c, patch.stones)) };
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  return retryWhileRaced('product', async () => {
     const { soldByPiece: byPiece, ...before } = await findRow(c, id);
     // Its stock is its pieces: a count would be ignored, so it is refused rather than seem kept.
     if (byPiece && patch.stock !== undefined) throw sellByPiece();
-    const changes: Partial<typeof products.$inferInsert> = {};
-    for (const [field, column] of Object.entries(COLUMNS) as [keyof UpdateProductInput, string][]) {
-      if (values[field] !== undefined) Object.assign(changes, { [column]: values[field] });
-    }
+    const changes = changedColumns<keyof UpdateProductInput, typeof products.$inferInsert>(values, COLUMNS);
     const after = { ...before, ...changes, updatedAt: nowIso() };
     const issues = productRuleIssues(toProduct(after, []));
     if (issues.length) throw new ApiError(400, 'VALIDATION_FAILED', 'Invalid product', issues);
@@ -278,9 +268,8 @@ export async function updateProduct(c: C, id: string, patch: UpdateProductInput)
       if (isUniqueViolation(err, 'products.sku')) throw skuTaken();
       throw err;
     }
-    if (result.meta.changes === 1) return toProduct(after, imagesByProduct(c, images).get(id) ?? []);
-  }
-  throw new ApiError(409, 'CONCURRENT_UPDATE', 'The product kept changing; read it again and retry');
+    return result.meta.changes === 1 ? toProduct(after, imagesByProduct(c, images).get(id) ?? []) : undefined;
+  });
 }
 
 /** Soft delete: the product leaves the catalog and storefront but stays for past sales. Idempotent. */

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { auditQueryWhen } from '../../audit/record';
 import { dbOf } from '../../db/client';
 import { still } from '../../db/conditions';
+import { changedColumns, retryWhileRaced } from '../../db/optimistic';
 import { shops } from '../../db/schema';
 import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
@@ -37,8 +38,6 @@ const COLUMNS = {
   cashier_discount_limit_bp: 'cashierDiscountLimitBp',
 } as const satisfies Record<keyof UpdateShopProfileInput, keyof ShopRow>;
 
-const ATTEMPTS = 3;
-
 /** The settings a storefront price depends on: its tax, its round-off, and its day (the timezone). */
 const STOREFRONT_PRICED = ['gstin', 'gst_scheme', 'state_code', 'gst_rate_bp', 'round_off', 'timezone'] as const;
 
@@ -67,13 +66,10 @@ function stateMismatch(after: ShopRow, patch: UpdateShopProfileInput) {
 export async function updateShopProfile(c: C, patch: UpdateShopProfileInput): Promise<ShopProfile> {
   const { shopId } = authOf(c);
   const db = dbOf(c);
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  return retryWhileRaced('shop profile', async () => {
     const before = await findShopRow(c);
     const now = nowIso();
-    const changes: Partial<ShopRow> = {};
-    for (const [field, column] of Object.entries(COLUMNS) as [keyof UpdateShopProfileInput, keyof ShopRow][]) {
-      if (patch[field] !== undefined) Object.assign(changes, { [column]: patch[field] });
-    }
+    const changes = changedColumns<keyof UpdateShopProfileInput, ShopRow>(patch, COLUMNS);
     const after: ShopRow = { ...before, ...changes, updatedAt: now };
     const mismatch = stateMismatch(after, patch);
     if (mismatch) throw mismatch;
@@ -116,7 +112,6 @@ export async function updateShopProfile(c: C, patch: UpdateShopProfileInput): Pr
       // Only after a change: the audit row is written exactly when the UPDATE changed the shop.
       ...(STOREFRONT_PRICED.some((f) => f in changed) ? [bumpCatalogVersion(db, shopId, sql`changes() = 1`)] : []),
     ]);
-    if (result.meta.changes === 1) return toShopProfile(after);
-  }
-  throw new ApiError(409, 'CONCURRENT_UPDATE', 'The shop profile kept changing; read it again and retry');
+    return result.meta.changes === 1 ? toShopProfile(after) : undefined;
+  });
 }

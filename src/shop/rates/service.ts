@@ -9,9 +9,10 @@ import { type AnySQLiteColumn, alias } from 'drizzle-orm/sqlite-core';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen } from '../../audit/record';
 import { type Db, dbOf } from '../../db/client';
-import { inList, inRange } from '../../db/conditions';
+import { eqIfGiven, inList, inRange } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
+import { retryWhileRaced } from '../../db/optimistic';
 import { type Metal, metalRates, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { authOf } from '../../http/caller';
@@ -21,23 +22,12 @@ import { newId, nowIso } from '../../lib/id';
 import type { RateCandidate, RateKind } from '../../pricing/rate-on-day';
 import { shopDate } from '../../pricing/shop-day';
 import { bumpCatalogVersion } from '../products/service';
+import type { CorrectRateInput, CreateRateInput, LatestQueryInput, Rate, RateListOptions } from './schemas';
 
 type C = Context<AppEnv>;
 export type MetalRate = typeof metalRates.$inferSelect;
 
-export interface Rate {
-  id: string;
-  metal: Metal;
-  purity: number;
-  kind: RateKind;
-  rate_per_gram: number;
-  effective_date: string;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export const toRate = (r: MetalRate): Rate => ({
+const toRate = (r: MetalRate): Rate => ({
   id: r.id,
   metal: r.metal,
   purity: r.purity,
@@ -115,6 +105,12 @@ export async function latestRates(
   return latestRatesQuery(db, shopId, { ...f, asOf: f.asOf ?? (await shopToday(c)) });
 }
 
+/** GET /rates/latest: the latest rates of one kind, by metal and purity if asked, as shown. */
+export async function getLatestRates(c: C, q: LatestQueryInput): Promise<Rate[]> {
+  const rows = await latestRates(c, { metals: q.metal && [q.metal], purity: q.purity, kinds: [q.kind], asOf: q.as_of });
+  return rows.map(toRate);
+}
+
 /** The caller's shop's local date today (its `timezone`): the day rates, invoices and limits use. */
 export async function shopToday(c: C): Promise<string> {
   const [shop] = await dbOf(c)
@@ -125,22 +121,12 @@ export async function shopToday(c: C): Promise<string> {
   return shopDate(new Date(), shop.timezone);
 }
 
-export interface RateListOptions {
-  metal?: Metal;
-  kind?: RateKind;
-  /** Effective dates in [from, to), as the query's `dayRange` parsed them. */
-  from?: string;
-  to?: string;
-  page: number;
-  limit: number;
-}
-
 export function rateListQueries(db: Db, shopId: string, o: RateListOptions) {
   const where = inShop(
     metalRates,
     shopId,
-    o.metal ? eq(metalRates.metal, o.metal) : undefined,
-    o.kind ? eq(metalRates.kind, o.kind) : undefined,
+    eqIfGiven(metalRates.metal, o.metal),
+    eqIfGiven(metalRates.kind, o.kind),
     inRange(metalRates.effectiveDate, o),
   );
   const orderBy = [desc(metalRates.effectiveDate), asc(metalRates.metal), desc(metalRates.purity), desc(metalRates.id)];
@@ -157,10 +143,7 @@ const rateExists = () =>
 
 const isRateKeyViolation = (err: unknown) => isUniqueViolation(err, 'metal_rates.effective_date');
 
-export async function createRate(
-  c: C,
-  body: { metal: Metal; purity: number; kind: RateKind; rate_per_gram: number; effective_date: string },
-): Promise<Rate> {
+export async function createRate(c: C, body: CreateRateInput): Promise<Rate> {
   const { shopId, userId } = authOf(c);
   const now = nowIso();
   const row: MetalRate = {
@@ -201,20 +184,14 @@ export async function createRate(
   return toRate(row);
 }
 
-const ATTEMPTS = 3;
-
 /**
  * Corrects a rate. The UPDATE holds only while the row still has the values that were read, so the
  * audit's `from` is the value actually replaced; a concurrent correction makes it re-read and retry.
  */
-export async function correctRate(
-  c: C,
-  id: string,
-  patch: { rate_per_gram?: number; kind?: RateKind; effective_date?: string },
-): Promise<Rate> {
+export async function correctRate(c: C, id: string, patch: CorrectRateInput): Promise<Rate> {
   const { shopId } = authOf(c);
   const db = dbOf(c);
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  return retryWhileRaced('rate', async () => {
     const [before] = await db
       .select()
       .from(metalRates)
@@ -273,7 +250,6 @@ export async function correctRate(
       if (isRateKeyViolation(err)) throw rateExists();
       throw err;
     }
-    if (result.meta.changes === 1) return toRate(after);
-  }
-  throw new ApiError(409, 'CONCURRENT_UPDATE', 'The rate kept changing; read it again and retry');
+    return result.meta.changes === 1 ? toRate(after) : undefined;
+  });
 }

@@ -8,27 +8,20 @@ import type { AppEnv } from '../../http/types';
 import { type Cell, csvOf, csvStream, textStream } from './csv';
 import { type Gstr1, Gstr1Schema } from './gstr1';
 import {
+  type DayBook,
   DayBookQuery,
   DayBookSchema,
   ExportQuery,
   Gstr1Query,
+  type SalesSummary,
   SalesSummaryQuery,
   SalesSummarySchema,
   StockQuery,
+  type StockReport,
   StockReportSchema,
   VoucherSchema,
 } from './schemas';
-import {
-  companyName,
-  type DayBook,
-  dayBook,
-  exportVouchers,
-  gstr1,
-  type SalesSummary,
-  type StockReport,
-  salesSummary,
-  stockReport,
-} from './service';
+import { companyName, dayBook, exportVouchers, gstr1, salesSummary, stockReport } from './service';
 import {
   ledgerEntries,
   rupeeText,

@@ -5,7 +5,11 @@ import { METALS } from '../../db/schema';
 import { isoDate, period, periodInOrder } from '../../http/fields';
 import { z } from '../../http/openapi';
 import { StockSchema as OldGoldStockSchema } from '../old-gold/schemas';
-import { DAY_BOOK_TENDERS, SUMMARY_GROUPS } from './service';
+import { LEDGER_TENDERS } from './vouchers';
+
+export const DAY_BOOK_TENDERS = [...LEDGER_TENDERS, 'old_gold', 'unrecorded'] as const;
+export const DAY_BOOK_KINDS = ['sale', 'void', 'khata_payment', 'purchase'] as const;
+export const SUMMARY_GROUPS = ['day', 'category', 'cashier', 'metal'] as const;
 
 const paise = z.number().int();
 const mg = z.number().int();
@@ -51,25 +55,30 @@ export const ExportQuery = z
 
 const tender = z.enum(DAY_BOOK_TENDERS);
 
+const DayBookEntrySchema = z.object({
+  at: z.string(),
+  kind: z.enum(DAY_BOOK_KINDS),
+  document: z.string().nullable(),
+  party: z.string().nullable(),
+  tender,
+  amount_in: paise,
+  amount_out: paise,
+});
+
 export const DayBookSchema = z
   .object({
     date: z.string(),
     timezone: z.string(),
     tenders: z.array(z.object({ tender, amount_in: paise, amount_out: paise, net: paise })),
     totals: z.object({ amount_in: paise, amount_out: paise, net: paise }),
-    entries: z.array(
-      z.object({
-        at: z.string(),
-        kind: z.enum(['sale', 'void', 'khata_payment', 'purchase']),
-        document: z.string().nullable(),
-        party: z.string().nullable(),
-        tender,
-        amount_in: paise,
-        amount_out: paise,
-      }),
-    ),
+    entries: z.array(DayBookEntrySchema),
   })
   .openapi('DayBook');
+
+export type DayBook = z.infer<typeof DayBookSchema>;
+export type DayBookEntry = z.infer<typeof DayBookEntrySchema>;
+export type DayBookTender = DayBookEntry['tender'];
+export type DayBookKind = DayBookEntry['kind'];
 
 const SummaryRowSchema = z.object({
   key: z.string(),
@@ -82,6 +91,7 @@ const SummaryRowSchema = z.object({
   sgst: paise,
   igst: paise,
   line_total: paise,
+  /** Sale-level amounts: only for groups a whole sale falls in (day, cashier); null by category or metal. */
   round_off: paise.nullable(),
   total: paise.nullable(),
 });
@@ -97,6 +107,10 @@ export const SalesSummarySchema = z
   })
   .openapi('SalesSummary');
 
+export type SummaryGroup = (typeof SUMMARY_GROUPS)[number];
+export type SummaryRow = z.infer<typeof SummaryRowSchema>;
+export type SalesSummary = z.infer<typeof SalesSummarySchema>;
+
 const metal = z.enum(METALS);
 
 export const StockReportSchema = z
@@ -106,13 +120,18 @@ export const StockReportSchema = z
       z.object({
         metal,
         purity: z.number().int(),
+        /** Tagged pieces in stock. */
         pieces: z.number().int(),
+        /** Units of products sold by count. */
         units: z.number().int(),
         gross_weight_mg: mg,
         net_weight_mg: mg,
+        /** net × purity / 1000, rounded half away from zero. */
         fine_weight_mg: mg,
+        /** Today's sell rate for this metal and purity (API.md "Rates"), or null when none is recorded. */
         rate_per_gram: paise.nullable(),
         rate_source: z.string().nullable(),
+        /** round(net × rate / 1000): the metal's value at today's rate, before any charges. */
         value: paise.nullable(),
       }),
     ),
@@ -131,6 +150,9 @@ export const StockReportSchema = z
     old_gold: OldGoldStockSchema,
   })
   .openapi('StockReport');
+
+export type StockReport = z.infer<typeof StockReportSchema>;
+export type StockRow = StockReport['groups'][number];
 
 export const VoucherSchema = z
   .object({

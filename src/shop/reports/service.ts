@@ -11,6 +11,7 @@ import { inList } from '../../db/conditions';
 import {
   customers,
   khataEntries,
+  type Metal,
   oldGoldPurchases,
   payments,
   pieces,
@@ -27,12 +28,23 @@ import type { AppEnv } from '../../http/types';
 import { mulDivRound, sum } from '../../pricing/money';
 import { rateOnDay } from '../../pricing/rate-on-day';
 import { addDays, shopDate, startOfShopDate } from '../../pricing/shop-day';
-import type { Stock as OldGoldStock } from '../old-gold/schemas';
 import { oldGoldStock } from '../old-gold/service';
 import { soldByPiece } from '../products/service';
 import { latestRatesQuery, toRateCandidate } from '../rates/service';
 import { buildGstr1, type Gstr1, type Gstr1Invoice } from './gstr1';
-import { LEDGER_TENDERS, type LedgerTender, type VoucherFacts } from './vouchers';
+import {
+  DAY_BOOK_TENDERS,
+  type DayBook,
+  type DayBookEntry,
+  type DayBookKind,
+  type DayBookTender,
+  type SalesSummary,
+  type StockReport,
+  type StockRow,
+  type SummaryGroup,
+  type SummaryRow,
+} from './schemas';
+import type { LedgerTender, VoucherFacts } from './vouchers';
 
 type C = Context<AppEnv>;
 
@@ -56,28 +68,6 @@ async function shopOf(c: C) {
 
 // ---------------------------------------------------------------------------------------------
 // Day book
-
-export const DAY_BOOK_TENDERS = [...LEDGER_TENDERS, 'old_gold', 'unrecorded'] as const;
-export type DayBookTender = (typeof DAY_BOOK_TENDERS)[number];
-export type DayBookKind = 'sale' | 'void' | 'khata_payment' | 'purchase';
-
-export interface DayBookEntry {
-  at: string;
-  kind: DayBookKind;
-  document: string | null;
-  party: string | null;
-  tender: DayBookTender;
-  amount_in: number;
-  amount_out: number;
-}
-
-export interface DayBook {
-  date: string;
-  timezone: string;
-  tenders: { tender: DayBookTender; amount_in: number; amount_out: number; net: number }[];
-  totals: { amount_in: number; amount_out: number; net: number };
-  entries: DayBookEntry[];
-}
 
 const saleParty = sql<string | null>`json_extract(${sales.buyer}, '$.name')`;
 const purchaseParty = sql<string | null>`json_extract(${oldGoldPurchases.seller}, '$.name')`;
@@ -220,34 +210,6 @@ export async function dayBook(c: C, date: string | undefined): Promise<DayBook> 
 // ---------------------------------------------------------------------------------------------
 // Sales summary
 
-export const SUMMARY_GROUPS = ['day', 'category', 'cashier', 'metal'] as const;
-export type SummaryGroup = (typeof SUMMARY_GROUPS)[number];
-
-export interface SummaryRow {
-  key: string;
-  label: string;
-  invoices: number;
-  pieces: number;
-  net_weight_mg: number;
-  taxable: number;
-  cgst: number;
-  sgst: number;
-  igst: number;
-  line_total: number;
-  /** Sale-level amounts: only for groups a whole sale falls in (day, cashier); null by category or metal. */
-  round_off: number | null;
-  total: number | null;
-}
-
-export interface SalesSummary {
-  from: string;
-  to: string;
-  group: SummaryGroup;
-  groups: SummaryRow[];
-  voided: SummaryRow[];
-  totals: { completed: SummaryRow; voided: SummaryRow };
-}
-
 const GROUP_KEY: Record<SummaryGroup | 'all', SQL<string>> = {
   day: sql<string>`${sales.businessDate}`,
   // Unary + keeps the planner on the period's index: without it SQLite walks the shop's whole
@@ -350,41 +312,6 @@ export async function salesSummary(c: C, from: string, to: string, group: Summar
 // ---------------------------------------------------------------------------------------------
 // Stock
 
-export interface StockRow {
-  metal: string;
-  purity: number;
-  /** Tagged pieces in stock. */
-  pieces: number;
-  /** Units of products sold by count. */
-  units: number;
-  gross_weight_mg: number;
-  net_weight_mg: number;
-  /** net × purity / 1000, rounded half away from zero. */
-  fine_weight_mg: number;
-  /** Today's sell rate for this metal and purity (API.md "Rates"), or null when none is recorded. */
-  rate_per_gram: number | null;
-  rate_source: string | null;
-  /** round(net × rate / 1000): the metal's value at today's rate, before any charges. */
-  value: number | null;
-}
-
-export interface StockReport {
-  date: string;
-  groups: StockRow[];
-  metals: {
-    metal: string;
-    pieces: number;
-    units: number;
-    gross_weight_mg: number;
-    net_weight_mg: number;
-    fine_weight_mg: number;
-    value: number;
-    unvalued_net_weight_mg: number;
-  }[];
-  /** Old gold held: GET /old-gold/stock's answer, the one computation of it. */
-  old_gold: OldGoldStock;
-}
-
 const piecePurity = sql<number>`coalesce(${pieces.purity}, ${products.purity})`.mapWith(Number);
 
 /** In-stock pieces and count-sold units, by metal and purity. */
@@ -432,7 +359,7 @@ export async function stockReport(c: C): Promise<StockReport> {
   const candidates = rates.map(toRateCandidate);
   const keyed = new Map<
     string,
-    { metal: string; purity: number; pieces: number; units: number; gross: number; net: number }
+    { metal: Metal; purity: number; pieces: number; units: number; gross: number; net: number }
   >();
   for (const [rows, field] of [
     [inPieces, 'pieces'],
@@ -684,13 +611,12 @@ async function* pagesWithTenders<R extends Cursor>(
 export async function* exportVouchers(c: C, from: string, to: string): AsyncGenerator<VoucherFacts[]> {
   const db = dbOf(c);
   const { shopId } = authOf(c);
-  const salePages = pagesWithTenders(
-    db,
-    shopId,
-    (cursor) => exportSalesPage(db, shopId, from, to, cursor),
-    payments.saleId,
-  );
-  for await (const page of salePages) {
+  // Both kinds of voucher are read the same way: one keyset page of the period, then its tenders.
+  const pages = <R extends Cursor>(
+    read: (db: Db, shopId: string, from: string, to: string, cursor: Cursor | null) => Promise<R[]>,
+    owner: SQLiteColumn,
+  ) => pagesWithTenders(db, shopId, (cursor) => read(db, shopId, from, to, cursor), owner);
+  for await (const page of pages(exportSalesPage, payments.saleId)) {
     yield page.map(({ row: { id, number, ...s }, tenders }) => ({
       ...s,
       type: 'sales',
@@ -698,13 +624,7 @@ export async function* exportVouchers(c: C, from: string, to: string): AsyncGene
       tenders,
     }));
   }
-  const purchasePages = pagesWithTenders(
-    db,
-    shopId,
-    (cursor) => exportPurchasesPage(db, shopId, from, to, cursor),
-    payments.purchaseId,
-  );
-  for await (const page of purchasePages) {
+  for await (const page of pages(exportPurchasesPage, payments.purchaseId)) {
     yield page.map(({ row: { id: _, total: paid, ...p }, tenders }) => ({
       ...p,
       type: 'purchase',

@@ -1,10 +1,15 @@
 // /api/v1/storefront/{shop_slug}: the public catalog (no auth), cacheable, from any read replica.
 import { readAnyReplica } from '../../db/client';
-import { CATEGORIES, METALS } from '../../db/schema';
 import { createRouter, dataOf, defineRoute, pageOf, z } from '../../http/openapi';
 import { byIp, rateLimit } from '../../rate-limit/middleware';
-import { ProductImageSchema } from '../images/read';
-import { StorefrontQuery } from '../products/schemas';
+import {
+  IfNoneMatch,
+  idParam,
+  StorefrontProductSchema,
+  StorefrontQuery,
+  StorefrontRateSchema,
+  slugParam,
+} from './schemas';
 import {
   cachedJson,
   cacheKey,
@@ -18,62 +23,6 @@ import {
 const tags = ['Storefront'];
 const middleware = [rateLimit('public', byIp, { failMode: 'open' }), readAnyReplica];
 
-const StorefrontProductSchema = z
-  .object({
-    id: z.string(),
-    sku: z.string(),
-    name: z.string(),
-    description: z.string().nullable(),
-    category: z.enum(CATEGORIES),
-    metal: z.enum(METALS),
-    purity: z.number().int(),
-    gross_weight_mg: z.number().int(),
-    net_weight_mg: z.number().int(),
-    stone_weight_mg: z.number().int(),
-    price: z
-      .number()
-      .int()
-      .nullable()
-      .openapi({
-        description:
-          "Paise: today's price of one unit with GST at the shop's state (none for an unregistered or " +
-          'composition shop), rounded as an invoice total — what POST /pricing/quote totals for one unit. ' +
-          'Today is the shop-local date. null: a weight-priced product without a sell rate on or before today.',
-      }),
-    price_from: z
-      .number()
-      .int()
-      .nullable()
-      .openapi({
-        description:
-          'Paise: for a product sold by piece, the `price` of its cheapest in-stock piece (priced with the ' +
-          "piece's own weights, purity and stones). null: no piece in stock, or none with a rate today.",
-      }),
-    in_stock: z.boolean(),
-    images: z.array(ProductImageSchema).openapi({ description: 'Oldest first: the first is the cover' }),
-  })
-  .openapi('StorefrontProduct');
-
-const StorefrontRateSchema = z
-  .object({
-    metal: z.enum(METALS),
-    purity: z.number().int().openapi({ example: 916 }),
-    rate_per_gram: z.number().int().openapi({ description: 'Paise per gram at this purity', example: 712000 }),
-    effective_date: z.string().openapi({ description: 'The day it was recorded for', example: '2026-11-22' }),
-  })
-  .openapi('StorefrontRate');
-
-const slugParam = z
-  .string()
-  .min(1)
-  .max(64)
-  .openapi({ param: { name: 'shop_slug', in: 'path' }, example: 'demo-jewellers' });
-const idParam = z
-  .string()
-  .min(1)
-  .max(64)
-  .openapi({ param: { name: 'id', in: 'path' } });
-
 const cacheHeaders = {
   'Cache-Control': {
     schema: { type: 'string' as const, example: clientCacheControl() },
@@ -82,7 +31,6 @@ const cacheHeaders = {
   ETag: { schema: { type: 'string' as const }, description: 'Strong: SHA-256 of the body' },
   'X-Cache': { schema: { type: 'string' as const, enum: ['HIT', 'MISS'] }, description: 'The Worker’s own cache' },
 };
-const IfNoneMatch = z.object({ 'if-none-match': z.string().max(1024).optional() });
 
 const cached = <T extends z.ZodType>(schema: T, description: string) => ({
   200: { content: { 'application/json': { schema } }, headers: cacheHeaders, description },

@@ -34,9 +34,10 @@ import { type RateCandidate, type RateOnDay, rateOnDay } from '../../pricing/rat
 import { addDays, shopDate, startOfShopDate } from '../../pricing/shop-day';
 import { imagesByProduct, imagesQuery, type ProductImage } from '../images/read';
 import { saleItemOf, taxSettingsOf } from '../pricing/sale-item';
-import type { ProductFilter, ProductSort } from '../products/schemas';
+import { toPublicProduct } from '../products/schemas';
 import { productColumns, productListQueries } from '../products/service';
 import { latestRatesQuery, toRateCandidate } from '../rates/service';
+import type { StorefrontListOptions, StorefrontProduct } from './schemas';
 import { type StorefrontShop, storefrontShops } from './shop-memo';
 
 type C = Context<AppEnv>;
@@ -52,23 +53,6 @@ export function clientCacheControl(secondsLeftInDay = Number.POSITIVE_INFINITY):
 }
 /** How long a page stays in the Worker's cache for one catalog version. */
 export const STORED_TTL_SECONDS = 300;
-
-export interface StorefrontProduct {
-  id: string;
-  sku: string;
-  name: string;
-  description: string | null;
-  category: string;
-  metal: string;
-  purity: number;
-  gross_weight_mg: number;
-  net_weight_mg: number;
-  stone_weight_mg: number;
-  price: number | null;
-  price_from: number | null;
-  in_stock: boolean;
-  images: ProductImage[];
-}
 
 type ProductRow = typeof products.$inferSelect;
 type PieceRow = typeof pieces.$inferSelect;
@@ -121,16 +105,7 @@ const toStorefrontProduct = (
   images: ProductImage[],
   inStock: readonly PieceRow[] = [],
 ): StorefrontProduct => ({
-  id: p.id,
-  sku: p.sku,
-  name: p.name,
-  description: p.description,
-  category: p.category,
-  metal: p.metal,
-  purity: p.purity,
-  gross_weight_mg: p.grossWeightMg,
-  net_weight_mg: p.netWeightMg,
-  stone_weight_mg: p.stoneWeightMg,
+  ...toPublicProduct(p),
   price: unitPriceToday(day, p),
   price_from: cheapestPiece(day, p, inStock),
   in_stock: p.stock > 0,
@@ -182,12 +157,6 @@ export async function storefrontShop(c: C, slug: string): Promise<ShopToday> {
   if (!shop) throw notFound('Shop');
   c.set('publicShopId', shop.id);
   return { ...shop, today: shopDate(new Date(), shop.timezone) };
-}
-
-export interface StorefrontListOptions extends Omit<ProductFilter, 'include_inactive'> {
-  sort: ProductSort;
-  page: number;
-  limit: number;
 }
 
 /**

@@ -4,21 +4,22 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen, recordAudit } from '../../audit/record';
-import { checkPasswordPolicy, hashPassword } from '../../auth/password';
-import { keepPreviousPasswordQueries, passwordChangedConcurrently, refuseReuse } from '../../auth/password-history';
-import { revokeUserAccess } from '../../auth/revocation';
-import { toUser } from '../../auth/schemas';
-import { emailTaken, newUserRow } from '../../auth/service';
-import { revokeUserFamiliesQuery } from '../../auth/sessions';
 import { dbOf } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import { type PageOptions, pageQueries, toPage } from '../../db/list';
-import { type Role, users } from '../../db/schema';
+import { users } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { authOf } from '../../http/caller';
 import { ApiError, notFound } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { nowIso } from '../../lib/id';
+import { checkPasswordPolicy, hashPassword } from '../password';
+import { keepPreviousPasswordQueries, passwordChangedConcurrently, refuseReuse } from '../password-history';
+import { revokeUserAccess } from '../revocation';
+import { toUser } from '../schemas';
+import { emailTaken, newUserRow } from '../service';
+import { revokeUserFamiliesQuery } from '../sessions';
+import type { CreateUserInput, UpdateUserInput } from './schemas';
 
 type C = Context<AppEnv>;
 
@@ -29,7 +30,7 @@ export async function listUsers(c: C, o: PageOptions) {
   return toPage(await db.batch(pageQueries(db, { ...o, table: users, where, orderBy })), o, toUser);
 }
 
-export async function createUser(c: C, body: { name: string; email: string; password: string; role: Role }) {
+export async function createUser(c: C, body: CreateUserInput) {
   const { shopId } = authOf(c);
   const user = await newUserRow({ ...body, shopId });
   const db = dbOf(c);
@@ -55,11 +56,7 @@ async function resetHash(c: C, user: typeof users.$inferSelect, password: string
   return hashPassword(password);
 }
 
-export async function updateUser(
-  c: C,
-  id: string,
-  { password, ...patch }: { name?: string; role?: Role; active?: boolean; password?: string },
-) {
+export async function updateUser(c: C, id: string, { password, ...patch }: UpdateUserInput) {
   const { shopId } = authOf(c);
   const db = dbOf(c);
   const [before] = await db

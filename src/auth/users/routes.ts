@@ -1,7 +1,5 @@
-// /api/v1/users (owner): the shop's staff.
-import { signedIn } from '../../auth/guard';
-import { email, password, personName, UserSchema } from '../../auth/schemas';
-import { ROLES } from '../../db/schema';
+// /api/v1/users (owner): the shop's staff, whose accounts are auth's own (passwords, sessions, revocation).
+
 import { idParam } from '../../http/fields';
 import {
   createRouter,
@@ -13,27 +11,15 @@ import {
   okPage,
   PageQuery,
   pageOf,
-  z,
 } from '../../http/openapi';
 import { byShop, rateLimit } from '../../rate-limit/middleware';
+import { signedIn } from '../guard';
+import { UserSchema } from '../schemas';
+import { CreateUser, UpdateUser } from './schemas';
 import { createUser, listUsers, updateUser } from './service';
 
 const tags = ['Users'];
 const ownerOnly = signedIn('owner');
-
-const CreateUser = z.strictObject({ name: personName, email, password, role: z.enum(ROLES) }).openapi('CreateUser');
-const UpdateUser = z
-  .strictObject({
-    name: personName.optional(),
-    role: z.enum(ROLES).optional(),
-    active: z.boolean().optional(),
-    password: password.optional().openapi({
-      description:
-        "A new password for a manager or cashier (not an owner: they use /auth/password); ends that user's sessions",
-    }),
-  })
-  .refine((v) => Object.keys(v).length > 0, 'Nothing to change')
-  .openapi('UpdateUser');
 
 export const userRoutes = createRouter()
   .openapi(
