@@ -6,9 +6,10 @@ import { ApiError } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
 import { encode, FEATURE_COUNT, metalValuePaise, type PriceItem } from '../../ml/features';
 import { modelSetting } from '../../ml/published';
-import { activeModel } from '../../ml/registry';
+import { activeModel, compareSemver, isLoaded, MODELS, resolveModel } from '../../ml/registry';
 import { runModel } from '../../ml/run';
 import { latestRates, type MetalRate } from '../rates/service';
+import type { PriceModelInfo, PricePredictions } from './schemas';
 
 type C = Context<AppEnv>;
 
@@ -51,19 +52,7 @@ export function fillRate(
   };
 }
 
-export interface Prediction extends FilledRate {
-  /** Predicted selling price, integer paise. */
-  price: number;
-  /** Net weight × rate, integer paise. */
-  metal_value: number;
-}
-
-export interface PredictionResult {
-  model: { name: string; version: string };
-  predictions: Prediction[];
-}
-
-export async function predictPrices(c: C, items: readonly RequestItem[]): Promise<PredictionResult> {
+export async function predictPrices(c: C, items: readonly RequestItem[]): Promise<PricePredictions> {
   const needsRates = items.some((i) => i.rate_per_gram === undefined);
   const rates = needsRates ? await latestRates(c) : [];
   const filled = items.map((it) => fillRate(it, rates));
@@ -93,4 +82,23 @@ export async function predictPrices(c: C, items: readonly RequestItem[]): Promis
       ...filled[i]!,
     })),
   };
+}
+
+/** The shipped price models, newest first, and which one this shop's requests use. */
+export async function priceModels(c: C): Promise<PriceModelInfo[]> {
+  const active = resolveModel(await modelSetting(c));
+  return [...MODELS]
+    .sort((a, b) => compareSemver(b.card.version, a.card.version))
+    .map((m) => ({
+      name: m.card.name,
+      version: m.card.version,
+      active: m === active,
+      loaded: isLoaded(m),
+      created: m.card.created,
+      sha256: m.card.sha256,
+      opset: m.card.opset,
+      features: m.card.features.map((f) => ({ index: f.index, name: f.name, unit: f.unit, role: f.role })),
+      algorithm: m.card.algorithm,
+      metrics: m.card.metrics,
+    }));
 }

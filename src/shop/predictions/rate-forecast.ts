@@ -10,16 +10,14 @@ import { inShop } from '../../db/scope';
 import { authOf } from '../../http/caller';
 import { ApiError } from '../../http/errors';
 import type { AppEnv } from '../../http/types';
-import { FORECAST_FEATURE_COUNT, type Forecast, forecastFeatures, forecastsFrom, WINDOW } from '../../ml/forecast';
+import { FORECAST_FEATURE_COUNT, forecastFeatures, forecastsFrom, WINDOW } from '../../ml/forecast';
 import { GOLD_FORECAST_MODEL, loadModel } from '../../ml/registry';
 import { runModel } from '../../ml/run';
 import { latestRates, shopToday } from '../rates/service';
 import { fillRate } from './predict';
+import { MAX_HISTORY, type ShopRateForecast } from './schemas';
 
 type C = Context<AppEnv>;
-
-/** The longest history the model is given (the contract's limit): 100 years of months. */
-export const MAX_HISTORY = 1_200;
 
 /** p10/p50/p90 of `history` (monthly, oldest first, any unit) for horizons 1…`horizon`. */
 export async function forecastHistory(c: C, history: readonly number[], horizon: number) {
@@ -70,30 +68,15 @@ async function shopMonthlyRates(c: C, metal: Metal, purity: number, today: strin
   return series.slice(-MAX_HISTORY);
 }
 
-export type ForecastBasis = 'shop_rates' | 'world_gold';
-
-export interface RateForecast {
-  model: { name: string; version: string };
-  metal: Metal;
-  purity: number;
-  basis: ForecastBasis;
-  /** Months of history the model read. */
-  history_months: number;
-  /** The month the forecast starts from (the current month) and its rate, paise per gram. */
-  from_month: string;
-  rate_per_gram: number;
-  forecasts: (Forecast & { month: string })[];
-}
-
 /**
  * The forecast of the shop's sell rate for `metal` and `purity`: on its own monthly averages when
  * they span WINDOW months, else (gold only) on the world series — the model reads only returns, so
  * the world's recent months forecast the shop's rate from its latest value. Integer paise per gram.
  */
-export async function shopRateForecast(c: C, metal: Metal, purity: number, horizon: number): Promise<RateForecast> {
+export async function shopRateForecast(c: C, metal: Metal, purity: number, horizon: number): Promise<ShopRateForecast> {
   const today = await shopToday(c);
   const own = await shopMonthlyRates(c, metal, purity, today);
-  let basis: ForecastBasis;
+  let basis: ShopRateForecast['basis'];
   let history: number[];
   if (own.length >= WINDOW) {
     basis = 'shop_rates';

@@ -12,16 +12,11 @@ import { notFound } from '../../http/errors';
 import type { StoneLineInput } from '../../http/fields';
 import type { AppEnv } from '../../http/types';
 import type { DiamondItem } from '../../lib/diamond';
-import {
-  DIAMOND_FEATURE_COUNT,
-  type DiamondPrice,
-  diamondPrice,
-  encodeDiamonds,
-  stoneValuePaise,
-} from '../../ml/diamond';
+import { DIAMOND_FEATURE_COUNT, diamondPrice, encodeDiamonds, stoneValuePaise } from '../../ml/diamond';
 import { DIAMOND_MODEL, loadModel } from '../../ml/registry';
 import { runModel } from '../../ml/run';
 import { multiply } from '../../pricing/money';
+import type { DiamondValuations } from './schemas';
 
 /** The shop's dollar rate (paise per US dollar) and its markup on the model's diamond prices (basis points). */
 export interface StoneValueSettings {
@@ -39,11 +34,11 @@ export async function stoneValueSettings(c: Context<AppEnv>): Promise<StoneValue
   return row;
 }
 
-export interface DiamondValuation extends DiamondPrice {
-  value_paise: number;
-}
-
-export async function valueDiamonds(c: Context<AppEnv>, items: readonly DiamondItem[], settings: StoneValueSettings) {
+export async function valueDiamonds(
+  c: Context<AppEnv>,
+  items: readonly DiamondItem[],
+  settings: StoneValueSettings,
+): Promise<DiamondValuations> {
   const { card, out } = await runModel(
     c,
     () => loadModel(DIAMOND_MODEL, 'diamond'),
@@ -53,7 +48,7 @@ export async function valueDiamonds(c: Context<AppEnv>, items: readonly DiamondI
   );
   return {
     model: { name: card.name, version: card.version },
-    predictions: items.map((_, i): DiamondValuation => {
+    predictions: items.map((_, i) => {
       const p = diamondPrice(out, i);
       return { ...p, value_paise: stoneValuePaise(p.price_usd_cents, settings.usdInrPaise, settings.markupBp) };
     }),
