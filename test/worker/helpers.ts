@@ -2,6 +2,7 @@
 
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import type { z } from '@hono/zod-openapi';
+import { expect } from 'vitest';
 import type { Env } from '../../src/env';
 import worker from '../../src/index';
 
@@ -40,13 +41,17 @@ export async function callJson(path: string, options?: CallOptions) {
 
 /**
  * A successful request's body, parsed with the route's own response schema (`dataOf(ProductSchema)`,
- * `pageOf(…)`): typed as the route declares it, so a wrong field name fails the type check, and a
- * body the schema refuses fails here.
+ * `pageOf(…)`): typed as the route declares it, so a wrong field name fails the type check. A body
+ * the schema refuses fails here, and so does one with a field the schema does not declare (zod would
+ * strip it silently): the body a test asserts on is exactly what the Worker sent.
  */
 export async function callTyped<S extends z.ZodType>(schema: S, path: string, options?: CallOptions) {
   const { res, body } = await callJson(path, options);
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return { res, body: schema.parse(body) as z.infer<S> };
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new Error(`${path}: the body does not match its schema: ${parsed.error.message}`);
+  expect(parsed.data, `${path}: fields the schema does not declare`).toStrictEqual(body);
+  return { res, body: parsed.data as z.infer<S> };
 }
 
 /** SQLite's plan for a query built with Drizzle, one line per step (`EXPLAIN QUERY PLAN`). */

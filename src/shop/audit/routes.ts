@@ -4,7 +4,7 @@ import { rangeInOrder, timeRange } from '../../http/fields';
 import { createRouter, defineRoute, jsonContent, okPage, PageQuery, pageOf, z } from '../../http/openapi';
 import { listAudit } from './service';
 
-const AuditEntrySchema = z
+export const AuditEntrySchema = z
   .object({
     id: z.string(),
     action: z.string().openapi({ example: 'product.price_changed' }),

@@ -36,7 +36,7 @@ export const KhataEntrySchema = z
   })
   .openapi('KhataEntry');
 
-const KhataPage = z
+export const KhataPage = z
   .object({
     success: z.literal(true),
     data: z.object({ balance: z.number().int(), entries: z.array(KhataEntrySchema) }),

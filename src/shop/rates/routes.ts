@@ -19,7 +19,7 @@ import { correctRate, createRate, latestRates, listRates, toRate } from './servi
 
 const tags = ['Metal rates'];
 
-const RateSchema = z
+export const RateSchema = z
   .object({
     id: z.string(),
     metal: z.enum(METALS),

@@ -18,7 +18,7 @@ import {
 const tags = ['Storefront'];
 const middleware = [rateLimit('public', byIp, { failMode: 'open' }), readAnyReplica];
 
-const StorefrontProductSchema = z
+export const StorefrontProductSchema = z
   .object({
     id: z.string(),
     sku: z.string(),
@@ -54,7 +54,7 @@ const StorefrontProductSchema = z
   })
   .openapi('StorefrontProduct');
 
-const StorefrontRateSchema = z
+export const StorefrontRateSchema = z
   .object({
     metal: z.enum(METALS),
     purity: z.number().int().openapi({ example: 916 }),

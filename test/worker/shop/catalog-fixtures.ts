@@ -1,7 +1,9 @@
 // Catalog fixtures: a valid product body and a product created through the API.
 import { expect } from 'vitest';
+import { dataOf } from '../../../src/http/openapi';
+import { ProductSchema } from '../../../src/shop/products/schemas';
 import { type Session, unique } from '../fixtures';
-import { callJson, type Json } from '../helpers';
+import { callTyped, type Json } from '../helpers';
 
 export const productBody = (over: Json = {}): Json => ({
   sku: unique('SKU-'),
@@ -20,11 +22,11 @@ export const productBody = (over: Json = {}): Json => ({
 });
 
 export async function addProduct(s: Session, over: Json = {}) {
-  const { res, body } = await callJson('/api/v1/products', {
+  const { res, body } = await callTyped(dataOf(ProductSchema), '/api/v1/products', {
     method: 'POST',
     token: s.access,
     json: productBody(over),
   });
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body.data as Json;
+  expect(res.status).toBe(201);
+  return body.data;
 }
