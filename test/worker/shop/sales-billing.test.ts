@@ -12,7 +12,7 @@ import { newShop, newStaff } from '../fixtures';
 import { callJson, callTyped, type Json } from '../helpers';
 import { addPiece, addRate, chainBody, GSTIN_27, patchShop, quoted, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
-import { addCustomer, khataEntry, sell, sold, writesOf } from './sales-fixtures';
+import { addCustomer, khataEntry, sell, sold, voided, writesOf } from './sales-fixtures';
 
 const Sale = dataOf(SaleSchema);
 const Customer = dataOf(CustomerSchema);
@@ -174,7 +174,7 @@ describe('sales: payments and the law', () => {
     const c = await callTyped(Customer, `/api/v1/customers/${customer.id}`, { token: owner.access });
     expect(c.body.data.khata_balance).toBe(60_000);
     // A void reverses exactly that credit.
-    await callTyped(Sale, `/api/v1/sales/${split.body.data.id}/void`, { method: 'POST', token: owner.access });
+    await voided(owner, split.body.data.id);
     expect(
       (await callTyped(Customer, `/api/v1/customers/${customer.id}`, { token: owner.access })).body.data.khata_balance,
     ).toBe(0);
@@ -210,7 +210,7 @@ describe('sales: payments and the law', () => {
     const [cashSale] = (
       await callTyped(pageOf(SaleSchema), `/api/v1/sales?customer_id=${customer.id}&limit=100`, { token: owner.access })
     ).body.data.filter((s) => s.payment_method === 'cash');
-    await callTyped(Sale, `/api/v1/sales/${cashSale!.id}/void`, { method: 'POST', token: owner.access });
+    await voided(owner, cashSale!.id);
     expect((await sold(owner, { ...one, payment_method: 'cash' })).res.status).toBe(201);
   });
 
@@ -308,11 +308,8 @@ describe('sales: invoice numbers', () => {
       .run();
     const a = await sold(owner, { items: [{ product_id: p.id, quantity: 1 }], payment_method: 'card' });
     expect(serialOf(a.body.data.invoice_number)).toBe(1);
-    const voided = await callTyped(Sale, `/api/v1/sales/${a.body.data.id}/void`, {
-      method: 'POST',
-      token: owner.access,
-    });
-    expect(voided.body.data).toMatchObject({ status: 'voided', invoice_number: a.body.data.invoice_number });
+    const done = await voided(owner, a.body.data.id);
+    expect(done.body.data).toMatchObject({ status: 'voided', invoice_number: a.body.data.invoice_number });
     const b = await sold(owner, { items: [{ product_id: p.id, quantity: 1 }], payment_method: 'card' });
     expect(serialOf(b.body.data.invoice_number)).toBe(2);
 
@@ -358,7 +355,7 @@ describe('sales: by piece', () => {
     const again = await sell(owner, { items: [{ piece_id: heavy.id }], payment_method: 'card', buyer });
     expect([again.res.status, again.body.error.code]).toEqual([409, 'PIECE_SOLD']);
 
-    await callTyped(Sale, `/api/v1/sales/${sale.body.data.id}/void`, { method: 'POST', token: owner.access });
+    await voided(owner, sale.body.data.id);
     expect([await status(heavy.id), await status(light.id)]).toEqual(['in_stock', 'in_stock']);
   });
 

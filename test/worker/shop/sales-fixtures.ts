@@ -4,7 +4,7 @@ import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
 import { dataOf } from '../../../src/http/openapi';
 import { CustomerSchema } from '../../../src/shop/customers/schemas';
-import { KhataEntrySchema } from '../../../src/shop/khata/routes';
+import { KhataEntrySchema, KhataPage } from '../../../src/shop/khata/routes';
 import { SaleSchema } from '../../../src/shop/sales/schemas';
 import type { Session } from '../fixtures';
 import { callJson, callTyped, type Json } from '../helpers';
@@ -52,6 +52,18 @@ export const khata = (s: Session, customerId: string, json: Json) =>
 /** A khata entry that must be recorded, typed by the route's schema. */
 export const khataEntry = (s: Session, customerId: string, json: Json) =>
   callTyped(dataOf(KhataEntrySchema), `/api/v1/customers/${customerId}/khata`, khataOptions(s, json));
+
+/** A customer's balance and one page of their khata entries, typed by the route's schema. */
+export const ledgerOf = async (s: Session, customerId: string, query = '') =>
+  (await callTyped(KhataPage, `/api/v1/customers/${customerId}/khata${query}`, { token: s.access })).body;
+
+/** POST /api/v1/sales/{id}/void; for refusals and mixed outcomes. */
+export const voidSale = (s: Session, id: string) =>
+  callJson(`/api/v1/sales/${id}/void`, { method: 'POST', token: s.access });
+
+/** A void that must succeed, typed by the route's schema. */
+export const voided = (s: Session, id: string) =>
+  callTyped(dataOf(SaleSchema), `/api/v1/sales/${id}/void`, { method: 'POST', token: s.access });
 
 /** The owner sets the shop's cashier discount limit (PATCH /shop). */
 export const setCashierDiscountLimit = (owner: Session, bp: number) =>
