@@ -4,6 +4,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import type { z } from '@hono/zod-openapi';
 import { expect } from 'vitest';
 import type { Env } from '../../src/env';
+import { dataOf } from '../../src/http/openapi';
 import worker from '../../src/index';
 
 export const BASE = 'https://tijori.test';
@@ -52,6 +53,19 @@ export async function callTyped<S extends z.ZodType>(schema: S, path: string, op
   if (!parsed.success) throw new Error(`${path}: the body does not match its schema: ${parsed.error.message}`);
   expect(parsed.data, `${path}: fields the schema does not declare`).toStrictEqual(body);
   return { res, body: parsed.data as z.infer<S> };
+}
+
+/** A successful request's `data`, parsed with `dataOf(schema)` as callTyped does, once it answered `status`. */
+export async function callData<S extends z.ZodType>(
+  schema: S,
+  status: number,
+  path: string,
+  options?: CallOptions,
+): Promise<z.infer<S>> {
+  const { res, body } = await callTyped(dataOf(schema), path, options);
+  expect(res.status).toBe(status);
+  // dataOf(S)'s output does not simplify while S is generic; it is `{ success, data: z.infer<S> }`.
+  return (body as { data: z.infer<S> }).data;
 }
 
 /** SQLite's plan for a query built with Drizzle, one line per step (`EXPLAIN QUERY PLAN`). */

@@ -1,9 +1,7 @@
 // Catalog fixtures: a valid product body and a product created through the API.
-import { expect } from 'vitest';
-import { dataOf } from '../../../src/http/openapi';
 import { ProductSchema } from '../../../src/shop/products/schemas';
 import { type Session, unique } from '../fixtures';
-import { callTyped, type Json } from '../helpers';
+import { callData, type Json } from '../helpers';
 
 export const productBody = (over: Json = {}): Json => ({
   sku: unique('SKU-'),
@@ -21,12 +19,5 @@ export const productBody = (over: Json = {}): Json => ({
   ...over,
 });
 
-export async function addProduct(s: Session, over: Json = {}) {
-  const { res, body } = await callTyped(dataOf(ProductSchema), '/api/v1/products', {
-    method: 'POST',
-    token: s.access,
-    json: productBody(over),
-  });
-  expect(res.status).toBe(201);
-  return body.data;
-}
+export const addProduct = (s: Session, over: Json = {}) =>
+  callData(ProductSchema, 201, '/api/v1/products', { method: 'POST', token: s.access, json: productBody(over) });

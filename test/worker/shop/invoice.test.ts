@@ -10,7 +10,7 @@ import { InvoiceSchema } from '../../../src/shop/documents/invoice';
 import { totalsFields } from '../../../src/shop/pricing/schemas';
 import { SaleSchema } from '../../../src/shop/sales/schemas';
 import { newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, callTyped, type Json } from '../helpers';
+import { call, callData, callJson, callTyped, type Json } from '../helpers';
 import { addRate, GSTIN_27, patchShop, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
 import { chain, readmeTable } from './readme-tables';
@@ -28,13 +28,8 @@ async function sold(s: Session, json: Json) {
 const invoice = (s: Session, saleId: string) => callJson(`/api/v1/sales/${saleId}/invoice`, { token: s.access });
 
 /** An invoice that must be there, typed by the route's schema. */
-async function invoiceOf(s: Session, saleId: string) {
-  const { res, body } = await callTyped(dataOf(InvoiceSchema), `/api/v1/sales/${saleId}/invoice`, {
-    token: s.access,
-  });
-  expect(res.status).toBe(200);
-  return body.data;
-}
+const invoiceOf = (s: Session, saleId: string) =>
+  callData(InvoiceSchema, 200, `/api/v1/sales/${saleId}/invoice`, { token: s.access });
 
 const page = (s: Session, saleId: string) => call(`/api/v1/sales/${saleId}/invoice.html`, { token: s.access });
 

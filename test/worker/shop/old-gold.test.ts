@@ -11,7 +11,7 @@ import { PurchaseSchema, StockSchema } from '../../../src/shop/old-gold/schemas'
 import { ShopProfileSchema } from '../../../src/shop/profile/schemas';
 import { countRoundTrips, format } from '../../support/round-trips';
 import { newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, callTyped, type Json } from '../helpers';
+import { call, callData, callJson, callTyped, type Json } from '../helpers';
 import { addRate as addRateWith, patchShop } from './billing-fixtures';
 import { addCustomer, newKey } from './sales-fixtures';
 
@@ -39,11 +39,8 @@ const buy = (s: Session, json: Json, key: string = newKey()) =>
   callJson('/api/v1/old-gold/purchases', buyOptions(s, json, key));
 
 /** A voucher that must be written, typed by the route's schema. */
-async function bought(s: Session, json: Json, key: string = newKey()) {
-  const { res, body } = await callTyped(dataOf(PurchaseSchema), '/api/v1/old-gold/purchases', buyOptions(s, json, key));
-  expect(res.status).toBe(201);
-  return body.data;
-}
+const bought = (s: Session, json: Json, key: string = newKey()) =>
+  callData(PurchaseSchema, 201, '/api/v1/old-gold/purchases', buyOptions(s, json, key));
 
 /** A 22K buy rate unless told otherwise. */
 const addRate = (s: Session, json: Json) => addRateWith(s, { kind: 'buy', rate_per_gram: BUY_RATE, ...json });

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, z } from '../../../src/http/openapi';
+import { z } from '../../../src/http/openapi';
 import { gstinCheckChar } from '../../../src/lib/gstin';
 import { PurchaseSchema, StockSchema } from '../../../src/shop/old-gold/schemas';
 import { csvCell, csvLine } from '../../../src/shop/reports/csv';
@@ -20,7 +20,7 @@ import {
   stockQueries,
 } from '../../../src/shop/reports/service';
 import { newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, callTyped, type Json, queryPlan } from '../helpers';
+import { call, callData, callJson, type Json, queryPlan } from '../helpers';
 import { addPiece, addRate, chainBody, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
 import { addCustomer, khataEntry, newKey, sold as recordSale, voided } from './sales-fixtures';
@@ -49,16 +49,13 @@ async function sold(s: Session, body: Json) {
 }
 
 /** An old gold purchase voucher through the API, paid in cash; returns it. */
-async function purchaseVoucher(owner: Session, lines: Json[], amount: number) {
-  const { res, body } = await callTyped(dataOf(PurchaseSchema), '/api/v1/old-gold/purchases', {
+const purchaseVoucher = (owner: Session, lines: Json[], amount: number) =>
+  callData(PurchaseSchema, 201, '/api/v1/old-gold/purchases', {
     method: 'POST',
     token: owner.access,
     headers: { 'Idempotency-Key': newKey() },
     json: { seller: { name: NASTY, address: 'Dadar, Mumbai' }, lines, payments: [{ method: 'cash', amount }] },
   });
-  expect(res.status).toBe(201);
-  return body.data;
-}
 
 beforeAll(async () => {
   const owner = await registeredShop();
@@ -137,12 +134,8 @@ beforeAll(async () => {
 const get = (path: string, s: Session = w.owner) => callJson(path, { token: s.access });
 
 /** A report's `data`, typed by the route's schema. */
-async function data<S extends z.ZodType>(schema: S, path: string, s: Session = w.owner): Promise<z.infer<S>> {
-  const { res, body } = await callTyped(dataOf(schema), path, { token: s.access });
-  expect(res.status).toBe(200);
-  // dataOf(S)'s output does not simplify while S is generic; it is `{ success, data: z.infer<S> }`.
-  return (body as { data: z.infer<S> }).data;
-}
+const data = <S extends z.ZodType>(schema: S, path: string, s: Session = w.owner) =>
+  callData(schema, 200, path, { token: s.access });
 
 /** One number from D1. */
 const one = async (sql: string, ...binds: unknown[]) =>

@@ -1,13 +1,12 @@
 // Fixtures for customers, khata and sales: customers through the API, sales with a fresh key, and
 // direct reads of D1 to check what a refused request left behind.
 import { env } from 'cloudflare:test';
-import { expect } from 'vitest';
 import { dataOf } from '../../../src/http/openapi';
 import { CustomerSchema } from '../../../src/shop/customers/schemas';
 import { KhataEntrySchema, KhataPage } from '../../../src/shop/khata/routes';
 import { SaleSchema } from '../../../src/shop/sales/schemas';
 import type { Session } from '../fixtures';
-import { callJson, callTyped, type Json } from '../helpers';
+import { callData, callJson, callTyped, type Json } from '../helpers';
 import { patchShop } from './billing-fixtures';
 
 let phones = 0;
@@ -15,15 +14,12 @@ let phones = 0;
 export const newPhone = () =>
   `+9198${String(Date.now() % 1e6).padStart(6, '0')}${String(phones++ % 100).padStart(2, '0')}`;
 
-export async function addCustomer(s: Session, over: Json = {}) {
-  const { res, body } = await callTyped(dataOf(CustomerSchema), '/api/v1/customers', {
+export const addCustomer = (s: Session, over: Json = {}) =>
+  callData(CustomerSchema, 201, '/api/v1/customers', {
     method: 'POST',
     token: s.access,
     json: { name: 'Sunita Devi', phone: newPhone(), ...over },
   });
-  expect(res.status).toBe(201);
-  return body.data;
-}
 
 let keys = 0;
 export const newKey = () => `test-key-${Date.now().toString(36)}-${(keys++).toString(36)}`;
