@@ -1,6 +1,11 @@
 // Builds tenants through the public API, as a client would.
+
+import type { z } from '@hono/zod-openapi';
 import { expect } from 'vitest';
-import { callJson, type Json } from './helpers';
+import { SessionSchema, type ShopSchema, UserSchema } from '../../src/auth/schemas';
+import { dataOf, pageOf } from '../../src/http/openapi';
+import { AuditEntrySchema } from '../../src/shop/audit/schemas';
+import { callTyped } from './helpers';
 
 let counter = 0;
 export const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -13,12 +18,14 @@ export const randomIp = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random()
 export interface Session {
   access: string;
   refresh: string;
-  user: Json;
-  shop: Json;
+  user: z.infer<typeof UserSchema>;
+  shop: z.infer<typeof ShopSchema>;
   email: string;
 }
 
-const asSession = (body: Json, email: string): Session => ({
+const SignedIn = dataOf(SessionSchema);
+
+const asSession = (body: z.infer<typeof SignedIn>, email: string): Session => ({
   access: body.data.tokens.access_token,
   refresh: body.data.tokens.refresh_token,
   user: body.data.user,
@@ -30,34 +37,38 @@ const asSession = (body: Json, email: string): Session => ({
 export async function newShop(): Promise<Session> {
   const slug = unique('shop-');
   const email = `${slug}@example.com`;
-  const { res, body } = await callJson('/api/v1/auth/register', {
+  const { res, body } = await callTyped(SignedIn, '/api/v1/auth/register', {
     method: 'POST',
     headers: { 'CF-Connecting-IP': randomIp() },
     json: { shop: { name: `Shop ${slug}`, slug }, name: 'Owner', email, password: PASSWORD },
   });
-  expect(res.status, JSON.stringify(body)).toBe(201);
+  expect(res.status).toBe(201);
   return asSession(body, email);
 }
 
 /** Signs in from a fresh client address, so only tests that mean to reach the login limit do. */
 export async function login(email: string, password = PASSWORD): Promise<Session> {
-  const { res, body } = await callJson('/api/v1/auth/login', {
+  const { res, body } = await callTyped(SignedIn, '/api/v1/auth/login', {
     method: 'POST',
     headers: { 'CF-Connecting-IP': randomIp() },
     json: { email, password },
   });
-  expect(res.status, JSON.stringify(body)).toBe(200);
+  expect(res.status).toBe(200);
   return asSession(body, email);
 }
 
 /** A user of the owner's shop with the given role, signed in. */
 export async function newStaff(owner: Session, role: 'owner' | 'manager' | 'cashier'): Promise<Session> {
   const email = `${unique(role)}@example.com`;
-  const { res, body } = await callJson('/api/v1/users', {
+  const { res } = await callTyped(dataOf(UserSchema), '/api/v1/users', {
     method: 'POST',
     token: owner.access,
     json: { name: `A ${role}`, email, password: PASSWORD, role },
   });
-  expect(res.status, JSON.stringify(body)).toBe(201);
+  expect(res.status).toBe(201);
   return login(email);
 }
+
+/** One page of the shop's audit log (`query`: its filters), typed by the route's schema. */
+export const auditLog = async (s: Session, query: string) =>
+  (await callTyped(pageOf(AuditEntrySchema), `/api/v1/audit?${query}`, { token: s.access })).body;

@@ -2,7 +2,9 @@
 
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import type { z } from '@hono/zod-openapi';
+import { expect } from 'vitest';
 import type { Env } from '../../src/env';
+import { dataOf } from '../../src/http/openapi';
 import worker from '../../src/index';
 
 export const BASE = 'https://tijori.test';
@@ -40,13 +42,30 @@ export async function callJson(path: string, options?: CallOptions) {
 
 /**
  * A successful request's body, parsed with the route's own response schema (`dataOf(ProductSchema)`,
- * `pageOf(…)`): typed as the route declares it, so a wrong field name fails the type check, and a
- * body the schema refuses fails here.
+ * `pageOf(…)`): typed as the route declares it, so a wrong field name fails the type check. A body
+ * the schema refuses fails here, and so does one with a field the schema does not declare (zod would
+ * strip it silently): the body a test asserts on is exactly what the Worker sent.
  */
 export async function callTyped<S extends z.ZodType>(schema: S, path: string, options?: CallOptions) {
   const { res, body } = await callJson(path, options);
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return { res, body: schema.parse(body) as z.infer<S> };
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new Error(`${path}: the body does not match its schema: ${parsed.error.message}`);
+  expect(parsed.data, `${path}: fields the schema does not declare`).toStrictEqual(body);
+  return { res, body: parsed.data as z.infer<S> };
+}
+
+/** A successful request's `data`, parsed with `dataOf(schema)` as callTyped does, once it answered `status`. */
+export async function callData<S extends z.ZodType>(
+  schema: S,
+  status: number,
+  path: string,
+  options?: CallOptions,
+): Promise<z.infer<S>> {
+  const { res, body } = await callTyped(dataOf(schema), path, options);
+  expect(res.status).toBe(status);
+  // dataOf(S)'s output does not simplify while S is generic; it is `{ success, data: z.infer<S> }`.
+  return (body as { data: z.infer<S> }).data;
 }
 
 /** SQLite's plan for a query built with Drizzle, one line per step (`EXPLAIN QUERY PLAN`). */

@@ -2,8 +2,8 @@ import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
 import { auditListQueries } from '../../../src/shop/audit/service';
-import { newShop, newStaff } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
+import { auditLog, newShop, newStaff } from '../fixtures';
+import { call } from '../helpers';
 import { addProduct } from './catalog-fixtures';
 
 describe('audit log (owner)', () => {
@@ -19,11 +19,10 @@ describe('audit log (owner)', () => {
     });
     expect(patch.status).toBe(200);
 
-    const all = await callJson('/api/v1/audit', { token: owner.access });
-    expect(all.res.status).toBe(200);
-    const times = (all.body.data as Json[]).map((e) => e.created_at);
+    const all = await auditLog(owner, '');
+    const times = all.data.map((e) => e.created_at);
     expect([...times].sort().reverse()).toEqual(times);
-    expect(all.body.data[0]).toEqual({
+    expect(all.data[0]).toEqual({
       id: expect.any(String),
       action: 'product.price_changed',
       actor_id: manager.user.id,
@@ -34,23 +33,19 @@ describe('audit log (owner)', () => {
       ip: '203.0.113.7',
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
     });
-    expect(JSON.stringify(all.body)).not.toMatch(/password|access_token|refresh_token/i);
+    expect(JSON.stringify(all)).not.toMatch(/password|access_token|refresh_token/i);
 
-    const byAction = await callJson('/api/v1/audit?action=user.created', { token: owner.access });
-    expect(byAction.body.data.map((e: Json) => e.action)).toEqual(['user.created']);
-    const byActor = await callJson(`/api/v1/audit?actor=${owner.user.id}`, { token: owner.access });
-    expect(byActor.body.data.every((e: Json) => e.actor_id === owner.user.id)).toBe(true);
-    expect(byActor.body.data.map((e: Json) => e.action)).toContain('shop.registered');
+    const byAction = await auditLog(owner, 'action=user.created');
+    expect(byAction.data.map((e) => e.action)).toEqual(['user.created']);
+    const byActor = await auditLog(owner, `actor=${owner.user.id}`);
+    expect(byActor.data.every((e) => e.actor_id === owner.user.id)).toBe(true);
+    expect(byActor.data.map((e) => e.action)).toContain('shop.registered');
   });
 
   it('filters by time: dates cover whole UTC days, timestamps are exact', async () => {
     const owner = await newShop();
     const today = new Date().toISOString().slice(0, 10);
-    const count = async (q: string) => {
-      const { res, body } = await callJson(`/api/v1/audit?${q}`, { token: owner.access });
-      expect(res.status, JSON.stringify(body)).toBe(200);
-      return body.meta.total as number;
-    };
+    const count = async (q: string) => (await auditLog(owner, q)).meta.total;
     const all = await count('');
     expect(all).toBeGreaterThan(0);
     expect(await count(`from=${today}&to=${today}`)).toBe(all);
@@ -84,9 +79,8 @@ describe('audit log (owner)', () => {
   it('shows only the caller’s shop', async () => {
     const a = await newShop();
     const b = await newShop();
-    const { body } = await callJson('/api/v1/audit', { token: b.access });
-    expect(body.data.some((e: Json) => e.actor_id === a.user.id)).toBe(false);
-    expect((await callJson(`/api/v1/audit?actor=${a.user.id}`, { token: b.access })).body.meta.total).toBe(0);
+    expect((await auditLog(b, '')).data.some((e) => e.actor_id === a.user.id)).toBe(false);
+    expect((await auditLog(b, `actor=${a.user.id}`)).meta.total).toBe(0);
   });
 });
 
@@ -104,11 +98,9 @@ describe('audit rows that depend on the change (auditQueryWhen)', () => {
   it('is written when the UPDATE before it changed the row, and not when its guard refused', async () => {
     const owner = await newShop();
     await guarded(owner.shop.id, 'no-such-shop');
-    const none = await callJson('/api/v1/audit?action=test.guarded', { token: owner.access });
-    expect(none.body.meta.total).toBe(0);
+    expect((await auditLog(owner, 'action=test.guarded')).meta.total).toBe(0);
     await guarded(owner.shop.id, owner.shop.id);
-    const one = await callJson('/api/v1/audit?action=test.guarded', { token: owner.access });
-    expect(one.body.meta.total).toBe(1);
+    expect((await auditLog(owner, 'action=test.guarded')).meta.total).toBe(1);
   });
 });
 

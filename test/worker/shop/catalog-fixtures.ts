@@ -1,7 +1,7 @@
 // Catalog fixtures: a valid product body and a product created through the API.
-import { expect } from 'vitest';
+import { ProductSchema } from '../../../src/shop/products/schemas';
 import { type Session, unique } from '../fixtures';
-import { callJson, type Json } from '../helpers';
+import { callData, type Json } from '../helpers';
 
 export const productBody = (over: Json = {}): Json => ({
   sku: unique('SKU-'),
@@ -19,12 +19,5 @@ export const productBody = (over: Json = {}): Json => ({
   ...over,
 });
 
-export async function addProduct(s: Session, over: Json = {}) {
-  const { res, body } = await callJson('/api/v1/products', {
-    method: 'POST',
-    token: s.access,
-    json: productBody(over),
-  });
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body.data as Json;
-}
+export const addProduct = (s: Session, over: Json = {}) =>
+  callData(ProductSchema, 201, '/api/v1/products', { method: 'POST', token: s.access, json: productBody(over) });

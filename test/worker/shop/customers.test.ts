@@ -1,20 +1,25 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { dataOf, pageOf } from '../../../src/http/openapi';
+import { CustomerSchema } from '../../../src/shop/customers/schemas';
 import { newShop, newStaff } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
-import { addCustomer, khata, newPhone } from './sales-fixtures';
+import { call, callJson, callTyped, type Json } from '../helpers';
+import { addCustomer, khataEntry, newPhone } from './sales-fixtures';
+
+const Customer = dataOf(CustomerSchema);
+const Customers = pageOf(CustomerSchema);
 
 describe('customers', () => {
   it('any role creates, reads, lists and edits a customer; responses carry the khata balance', async () => {
     const owner = await newShop();
     const cashier = await newStaff(owner, 'cashier');
     const phone = newPhone();
-    const created = await callJson('/api/v1/customers', {
+    const created = await callTyped(Customer, '/api/v1/customers', {
       method: 'POST',
       token: cashier.access,
       json: { name: ' <b>Ramesh</b> Kumar ', phone, email: 'R@Example.com', address: 'Chandni Chowk' },
     });
-    expect(created.res.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.res.status).toBe(201);
     expect(created.body.data).toEqual({
       id: expect.any(String),
       name: 'Ramesh Kumar',
@@ -31,10 +36,10 @@ describe('customers', () => {
     });
     const id = created.body.data.id;
 
-    const got = await callJson(`/api/v1/customers/${id}`, { token: cashier.access });
+    const got = await callTyped(Customer, `/api/v1/customers/${id}`, { token: cashier.access });
     expect(got.body.data).toEqual(created.body.data);
 
-    const patched = await callJson(`/api/v1/customers/${id}`, {
+    const patched = await callTyped(Customer, `/api/v1/customers/${id}`, {
       method: 'PATCH',
       token: cashier.access,
       json: { address: null, name: 'Ramesh K.' },
@@ -50,15 +55,15 @@ describe('customers', () => {
     const b = await addCustomer(owner, { name: 'Bina Rao', phone: '+919000012345' });
     await addCustomer(other, { name: 'Anil Sharma' });
 
-    const all = await callJson('/api/v1/customers?limit=1', { token: owner.access });
+    const all = await callTyped(Customers, '/api/v1/customers?limit=1', { token: owner.access });
     expect(all.body.meta).toEqual({ page: 1, limit: 1, total: 2, total_pages: 2 });
-    expect(all.body.data[0].khata_balance).toBe(0);
-    const byName = await callJson('/api/v1/customers?q=anil', { token: owner.access });
-    expect(byName.body.data.map((x: Json) => x.id)).toEqual([a.id]);
-    const byPhone = await callJson('/api/v1/customers?q=0001234', { token: owner.access });
-    expect(byPhone.body.data.map((x: Json) => x.id)).toEqual([b.id]);
+    expect(all.body.data[0]?.khata_balance).toBe(0);
+    const byName = await callTyped(Customers, '/api/v1/customers?q=anil', { token: owner.access });
+    expect(byName.body.data.map((x) => x.id)).toEqual([a.id]);
+    const byPhone = await callTyped(Customers, '/api/v1/customers?q=0001234', { token: owner.access });
+    expect(byPhone.body.data.map((x) => x.id)).toEqual([b.id]);
     // A LIKE wildcard matches literally, and OR stays inside the shop scope.
-    const wildcard = await callJson('/api/v1/customers?q=%25', { token: owner.access });
+    const wildcard = await callTyped(Customers, '/api/v1/customers?q=%25', { token: owner.access });
     expect(wildcard.body.meta.total).toBe(0);
   });
 
@@ -69,9 +74,11 @@ describe('customers', () => {
     const wanted = await addCustomer(owner, { name });
     await addCustomer(owner, { name: 'रमेशकुमारशर्मा सुनीता' });
     const ids = async (q: string) => {
-      const { res, body } = await callJson(`/api/v1/customers?q=${encodeURIComponent(q)}`, { token: owner.access });
-      expect(res.status, JSON.stringify(body)).toBe(200);
-      return body.data.map((x: Json) => x.id);
+      const { res, body } = await callTyped(Customers, `/api/v1/customers?q=${encodeURIComponent(q)}`, {
+        token: owner.access,
+      });
+      expect(res.status).toBe(200);
+      return body.data.map((x) => x.id);
     };
     expect(new TextEncoder().encode(name).length).toBeGreaterThanOrEqual(60);
     expect(await ids(name)).toEqual([wanted.id]);
@@ -98,25 +105,27 @@ describe('customers', () => {
   it('PAN (stored uppercase), Form 60 reference and a GSTIN of any state: set, read back, changed, cleared', async () => {
     const owner = await newShop();
     const cashier = await newStaff(owner, 'cashier');
-    const created = await callJson('/api/v1/customers', {
+    const created = await callTyped(Customer, '/api/v1/customers', {
       method: 'POST',
       token: cashier.access,
       json: { name: 'Asha Jain', phone: newPhone(), pan: ' abcpj1234k ', gstin: '29aagcb7383j1z4' },
     });
-    expect(created.res.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.res.status).toBe(201);
     expect(created.body.data).toMatchObject({ pan: 'ABCPJ1234K', form60_ref: null, gstin: '29AAGCB7383J1Z4' });
     const id = created.body.data.id;
     const stored = await env.DB.prepare('SELECT pan, gstin FROM customers WHERE id = ?').bind(id).first();
     expect(stored).toEqual({ pan: 'ABCPJ1234K', gstin: '29AAGCB7383J1Z4' });
 
-    const patched = await callJson(`/api/v1/customers/${id}`, {
+    const patched = await callTyped(Customer, `/api/v1/customers/${id}`, {
       method: 'PATCH',
       token: cashier.access,
       json: { pan: null, form60_ref: 'F60/2026/0042', gstin: '27AAPFU0939F1ZV' },
     });
     expect(patched.res.status).toBe(200);
     expect(patched.body.data).toMatchObject({ pan: null, form60_ref: 'F60/2026/0042', gstin: '27AAPFU0939F1ZV' });
-    expect((await callJson(`/api/v1/customers/${id}`, { token: cashier.access })).body.data).toEqual(patched.body.data);
+    expect((await callTyped(Customer, `/api/v1/customers/${id}`, { token: cashier.access })).body.data).toEqual(
+      patched.body.data,
+    );
   });
 
   it('refuses a malformed PAN or GSTIN with 400 naming the field, on create and on change', async () => {
@@ -141,8 +150,10 @@ describe('customers', () => {
         expect(body.error.details.map((d: Json) => d.path)).toEqual([path]);
       }
     }
-    expect((await callJson('/api/v1/customers', { token: owner.access })).body.meta.total).toBe(1);
-    expect((await callJson(`/api/v1/customers/${cust.id}`, { token: owner.access })).body.data).toEqual(cust);
+    expect((await callTyped(Customers, '/api/v1/customers', { token: owner.access })).body.meta.total).toBe(1);
+    expect((await callTyped(Customer, `/api/v1/customers/${cust.id}`, { token: owner.access })).body.data).toEqual(
+      cust,
+    );
   });
 
   it('a phone is unique per shop among live customers: 409 PHONE_TAKEN, free again after delete', async () => {
@@ -195,12 +206,12 @@ describe('customers', () => {
     const cust = await addCustomer(owner, { credit_limit: 10_000 });
     expect((await call(`/api/v1/customers/${cust.id}`, { method: 'DELETE', token: cashier.access })).status).toBe(403);
 
-    expect((await khata(owner, cust.id, { type: 'credit', amount: 2500 })).res.status).toBe(201);
+    expect((await khataEntry(owner, cust.id, { type: 'credit', amount: 2500 })).res.status).toBe(201);
     const refused = await callJson(`/api/v1/customers/${cust.id}`, { method: 'DELETE', token: owner.access });
     expect(refused.res.status).toBe(409);
     expect(refused.body.error.code).toBe('KHATA_BALANCE_NOT_ZERO');
 
-    expect((await khata(cashier, cust.id, { type: 'payment', amount: 2500 })).res.status).toBe(201);
+    expect((await khataEntry(cashier, cust.id, { type: 'payment', amount: 2500 })).res.status).toBe(201);
     expect((await call(`/api/v1/customers/${cust.id}`, { method: 'DELETE', token: owner.access })).status).toBe(204);
     for (const [method, json] of [
       ['GET', undefined],
@@ -211,7 +222,7 @@ describe('customers', () => {
       expect(res.status, method).toBe(404);
     }
     expect((await call(`/api/v1/customers/${cust.id}/khata`, { token: owner.access })).status).toBe(404);
-    const list = await callJson('/api/v1/customers', { token: owner.access });
+    const list = await callTyped(Customers, '/api/v1/customers', { token: owner.access });
     expect(list.body.meta.total).toBe(0);
   });
 
@@ -231,7 +242,7 @@ describe('customers', () => {
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(body.error.code).toBe('NOT_FOUND');
     }
-    const still = await callJson(`/api/v1/customers/${cust.id}`, { token: a.access });
+    const still = await callTyped(Customer, `/api/v1/customers/${cust.id}`, { token: a.access });
     expect(still.body.data.name).toBe('Sunita Devi');
   });
 });

@@ -2,18 +2,29 @@
 // refused with nothing stored, the public bytes with their caching and tenancy, roles.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { dataOf, pageOf } from '../../../src/http/openapi';
+import { ProductImageSchema } from '../../../src/shop/images/read';
+import { ProductSchema } from '../../../src/shop/products/schemas';
+import { StorefrontProductSchema } from '../../../src/shop/storefront/schemas';
 import { bytesOf, IMAGES, type ImageFixture } from '../../support/image-fixtures';
 import { newShop, newStaff, randomIp, type Session } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
+import { call, callJson, callTyped, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
 
+const uploadOptions = (s: Session, body: BodyInit, contentType: string) => ({
+  method: 'PUT',
+  token: s.access,
+  headers: { 'Content-Type': contentType },
+  body,
+});
+
+/** PUT an image; for refusals. */
 const upload = (s: Session, productId: string, body: BodyInit, contentType = 'image/jpeg') =>
-  callJson(`/api/v1/products/${productId}/images`, {
-    method: 'PUT',
-    token: s.access,
-    headers: { 'Content-Type': contentType },
-    body,
-  });
+  callJson(`/api/v1/products/${productId}/images`, uploadOptions(s, body, contentType));
+
+/** An upload that must be stored (or found already stored), typed by the route's schema. */
+const uploaded = (s: Session, productId: string, body: BodyInit, contentType = 'image/jpeg') =>
+  callTyped(dataOf(ProductImageSchema), `/api/v1/products/${productId}/images`, uploadOptions(s, body, contentType));
 
 const visit = (path: string, headers: Record<string, string> = {}) =>
   call(path, { headers: { 'CF-Connecting-IP': randomIp(), ...headers } });
@@ -39,8 +50,8 @@ describe('product images', () => {
     const product = await addProduct(owner);
     const bytes = bytesOf(fixture);
     // The header is not believed: every fixture goes up labelled as something else.
-    const { res, body } = await upload(owner, product.id, bytes, 'application/octet-stream');
-    expect(res.status, JSON.stringify(body)).toBe(201);
+    const { res, body } = await uploaded(owner, product.id, bytes, 'application/octet-stream');
+    expect(res.status).toBe(201);
     expect(body.data).toMatchObject({ id: expect.any(String), width: fixture.width, height: fixture.height });
     expect(body.data.url).toBe(`https://tijori.test/api/v1/storefront/${owner.shop.slug}/images/${body.data.id}`);
 
@@ -133,23 +144,32 @@ describe('product images', () => {
     const owner = await newShop();
     const product = await addProduct(owner, { stock: 1 });
     const before = await catalogVersion(owner);
-    const first = await upload(owner, product.id, bytesOf(IMAGES.jpeg));
-    const second = await upload(owner, product.id, bytesOf(IMAGES.png));
+    const first = await uploaded(owner, product.id, bytesOf(IMAGES.jpeg));
+    const second = await uploaded(owner, product.id, bytesOf(IMAGES.png));
     expect(await catalogVersion(owner)).toBe(before + 2);
     const images = [first.body.data, second.body.data];
 
-    const one = await callJson(`/api/v1/products/${product.id}`, { token: owner.access });
+    const one = await callTyped(dataOf(ProductSchema), `/api/v1/products/${product.id}`, { token: owner.access });
     expect(one.body.data.images).toEqual(images);
-    const list = await callJson('/api/v1/products', { token: owner.access });
-    expect(list.body.data.find((p: Json) => p.id === product.id).images).toEqual(images);
+    const list = await callTyped(pageOf(ProductSchema), '/api/v1/products', { token: owner.access });
+    expect(list.body.data.find((p) => p.id === product.id)?.images).toEqual(images);
 
-    const page = (await (await visit(`/api/v1/storefront/${owner.shop.slug}/products`)).json()) as Json;
-    expect(page.data[0].images).toEqual(images);
-    const shown = (await (await visit(`/api/v1/storefront/${owner.shop.slug}/products/${product.id}`)).json()) as Json;
+    const visitor = { headers: { 'CF-Connecting-IP': randomIp() } };
+    const page = (
+      await callTyped(pageOf(StorefrontProductSchema), `/api/v1/storefront/${owner.shop.slug}/products`, visitor)
+    ).body;
+    expect(page.data[0]?.images).toEqual(images);
+    const shown = (
+      await callTyped(
+        dataOf(StorefrontProductSchema),
+        `/api/v1/storefront/${owner.shop.slug}/products/${product.id}`,
+        visitor,
+      )
+    ).body;
     expect(shown.data.images).toEqual(images);
 
     // The same bytes again: the same image, nothing new stored, no new catalog version.
-    const repeat = await upload(owner, product.id, bytesOf(IMAGES.jpeg));
+    const repeat = await uploaded(owner, product.id, bytesOf(IMAGES.jpeg));
     expect(repeat.res.status).toBe(200);
     expect(repeat.body.data).toEqual(first.body.data);
     expect(await stored(owner)).toEqual({ rows: 2, objects: 2 });
@@ -160,8 +180,8 @@ describe('product images', () => {
     const owner = await newShop();
     const a = await addProduct(owner);
     const b = await addProduct(owner);
-    const onA = (await upload(owner, a.id, bytesOf(IMAGES.png))).body.data;
-    const onB = (await upload(owner, b.id, bytesOf(IMAGES.png))).body.data;
+    const onA = (await uploaded(owner, a.id, bytesOf(IMAGES.png))).body.data;
+    const onB = (await uploaded(owner, b.id, bytesOf(IMAGES.png))).body.data;
     expect(await stored(owner)).toEqual({ rows: 2, objects: 1 });
 
     const version = await catalogVersion(owner);
@@ -195,7 +215,7 @@ describe('product images', () => {
     const mine = await newShop();
     const theirs = await newShop();
     const product = await addProduct(mine);
-    const image = (await upload(mine, product.id, bytesOf(IMAGES.webpLossy))).body.data;
+    const image = (await uploaded(mine, product.id, bytesOf(IMAGES.webpLossy))).body.data;
 
     expect((await visit(`/api/v1/storefront/${theirs.shop.slug}/images/${image.id}`)).status).toBe(404);
     expect((await visit(`/api/v1/storefront/no-such-shop/images/${image.id}`)).status).toBe(404);
@@ -213,7 +233,7 @@ describe('product images', () => {
   it('hides the images of a retired product from the public', async () => {
     const owner = await newShop();
     const product = await addProduct(owner);
-    const image = (await upload(owner, product.id, bytesOf(IMAGES.png))).body.data;
+    const image = (await uploaded(owner, product.id, bytesOf(IMAGES.png))).body.data;
     await call(`/api/v1/products/${product.id}`, { method: 'DELETE', token: owner.access });
     expect((await visit(new URL(image.url).pathname)).status).toBe(404);
   });
@@ -226,7 +246,7 @@ describe('product images', () => {
 
     const refused = await upload(cashier, product.id, bytesOf(IMAGES.png));
     expect(refused.res.status).toBe(403);
-    const added = await upload(manager, product.id, bytesOf(IMAGES.png));
+    const added = await uploaded(manager, product.id, bytesOf(IMAGES.png));
     expect(added.res.status).toBe(201);
     const path = `/api/v1/products/${product.id}/images/${added.body.data.id}`;
     expect((await call(path, { method: 'DELETE', token: cashier.access })).status).toBe(403);

@@ -4,30 +4,32 @@
 // those who may see the sale.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { dataOf } from '../../../src/http/openapi';
 import { DOCUMENT_CSP } from '../../../src/http/security-headers';
+import { InvoiceSchema } from '../../../src/shop/documents/invoice';
 import { totalsFields } from '../../../src/shop/pricing/schemas';
+import { SaleSchema } from '../../../src/shop/sales/schemas';
 import { newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
+import { call, callData, callJson, callTyped, type Json } from '../helpers';
 import { addRate, GSTIN_27, patchShop, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
 import { chain, readmeTable } from './readme-tables';
-import { sell } from './sales-fixtures';
+import { sold as recordSale, voided } from './sales-fixtures';
 
 const buyer = { name: 'Asha Patil', address: '4 Linking Road, Mumbai' };
 
 async function sold(s: Session, json: Json) {
-  const { res, body } = await sell(s, { payment_method: 'upi', ...json });
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body.data as Json;
+  const { res, body } = await recordSale(s, { payment_method: 'upi', ...json });
+  expect(res.status).toBe(201);
+  return body.data;
 }
 
+/** GET the invoice; for refusals. */
 const invoice = (s: Session, saleId: string) => callJson(`/api/v1/sales/${saleId}/invoice`, { token: s.access });
 
-async function invoiceOf(s: Session, saleId: string) {
-  const { res, body } = await invoice(s, saleId);
-  expect(res.status, JSON.stringify(body)).toBe(200);
-  return body.data as Json;
-}
+/** An invoice that must be there, typed by the route's schema. */
+const invoiceOf = (s: Session, saleId: string) =>
+  callData(InvoiceSchema, 200, `/api/v1/sales/${saleId}/invoice`, { token: s.access });
 
 const page = (s: Session, saleId: string) => call(`/api/v1/sales/${saleId}/invoice.html`, { token: s.access });
 
@@ -58,8 +60,8 @@ const LINE_FIELDS = [
   'igst',
   'line_total',
 ];
-const only = (o: Json, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
-const total = (rows: Json[], key: string) => rows.reduce((acc, r) => acc + r[key], 0);
+const only = (o: object, keys: string[]) => Object.fromEntries(keys.map((k) => [k, (o as Json)[k]]));
+const total = (rows: readonly object[], key: string) => rows.reduce<number>((acc, r) => acc + (r as Json)[key], 0);
 
 describe('the invoice document', () => {
   it('the README’s exchange example: the chain with old gold, shown as a deduction, and the amount due', async () => {
@@ -91,8 +93,8 @@ describe('the invoice document', () => {
       },
     ]);
     // The README's intermediate steps are the contract's formula on the API's own weights and rate.
-    expect(x.metal_value).toBe((inv.exchange[0].net_weight_mg * inv.exchange[0].rate_per_gram) / 1000);
-    expect(x.metal_value! - x.deduction!).toBe(inv.exchange[0].value);
+    expect(x.metal_value).toBe((inv.exchange[0]!.net_weight_mg * inv.exchange[0]!.rate_per_gram) / 1000);
+    expect(x.metal_value! - x.deduction!).toBe(inv.exchange[0]!.value);
     expect(inv).toMatchObject({
       total: x.total,
       round_off: intra.round_off,
@@ -161,19 +163,21 @@ describe('the invoice document', () => {
         sgst_label: 'SGST',
         ...only(sale, [...Object.keys(totalsFields), 'payments', 'note']),
       });
-      expect(inv.seller.gstin).toBe(GSTIN_27);
+      expect(inv.seller?.gstin).toBe(GSTIN_27);
       expect(inv.buyer).toMatchObject({ name: buyer.name, address: buyer.address, state_code: place ?? '27' });
       expect(inv.place_of_supply).toEqual(
         place ? { state_code: '29', state_name: 'Karnataka' } : { state_code: '27', state_name: 'Maharashtra' },
       );
       expect(inv.inter_state).toBe(place !== undefined);
-      expect(inv.lines).toEqual(sale.items.map((l: Json) => only(l, LINE_FIELDS)));
-      expect(inv.lines.map((l: Json) => l.hsn_code)).toEqual(['7113', '7118', '7113']);
+      expect(inv.lines).toEqual(sale.items.map((l) => only(l, LINE_FIELDS)));
+      expect(inv.lines.map((l) => l.hsn_code)).toEqual(['7113', '7118', '7113']);
 
-      expect(inv.taxes_by_rate.map((t: Json) => t.gst_rate_bp)).toEqual([300, 1200]);
-      for (const key of ['taxable', 'cgst', 'sgst', 'igst']) expect(total(inv.taxes_by_rate, key), key).toBe(sale[key]);
-      const at300 = inv.lines.filter((l: Json) => l.gst_rate_bp === 300);
-      expect(inv.taxes_by_rate[0].taxable).toBe(total(at300, 'taxable'));
+      expect(inv.taxes_by_rate.map((t) => t.gst_rate_bp)).toEqual([300, 1200]);
+      for (const key of ['taxable', 'cgst', 'sgst', 'igst'] as const) {
+        expect(total(inv.taxes_by_rate, key), key).toBe(sale[key]);
+      }
+      const at300 = inv.lines.filter((l) => l.gst_rate_bp === 300);
+      expect(inv.taxes_by_rate[0]?.taxable).toBe(total(at300, 'taxable'));
       expect(inv.amount_due).toBe(sale.total);
       expect(sale.igst > 0).toBe(place !== undefined);
       // Two rates: each tax names the value it is on.
@@ -222,8 +226,7 @@ describe('the invoice document', () => {
     const sale = await sold(owner, { items: [{ product_id: p.id, quantity: 1 }], buyer });
     expect((await invoiceOf(owner, sale.id)).cancelled).toBe(false);
     expect(await (await page(owner, sale.id)).text()).not.toContain('CANCELLED');
-    const voided = await callJson(`/api/v1/sales/${sale.id}/void`, { method: 'POST', token: owner.access });
-    expect(voided.res.status).toBe(200);
+    expect((await voided(owner, sale.id)).res.status).toBe(200);
 
     const inv = await invoiceOf(owner, sale.id);
     expect(inv).toMatchObject({ cancelled: true, number: sale.invoice_number, total: sale.total });
@@ -242,7 +245,9 @@ describe('the invoice document', () => {
     )
       .bind(sale.id)
       .run();
-    expect((await callJson(`/api/v1/sales/${sale.id}`, { token: owner.access })).res.status).toBe(200);
+    expect((await callTyped(dataOf(SaleSchema), `/api/v1/sales/${sale.id}`, { token: owner.access })).res.status).toBe(
+      200,
+    );
     const json = await invoice(owner, sale.id);
     expect([json.res.status, json.body.error.code]).toEqual([409, 'NO_INVOICE']);
     const res = await page(owner, sale.id);
@@ -261,7 +266,7 @@ describe('who sees an invoice', () => {
     const stranger = await newShop();
 
     for (const who of [cashier, manager, owner]) {
-      expect((await invoice(who, sale.id)).res.status).toBe(200);
+      await invoiceOf(who, sale.id);
       expect((await page(who, sale.id)).status).toBe(200);
     }
     for (const who of [other, stranger]) {

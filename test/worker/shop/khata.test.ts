@@ -1,8 +1,10 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { newShop, newStaff } from '../fixtures';
-import { callJson, type Json } from '../helpers';
-import { addCustomer, khata, writesOf } from './sales-fixtures';
+import { dataOf } from '../../../src/http/openapi';
+import { CustomerSchema } from '../../../src/shop/customers/schemas';
+import { auditLog, newShop, newStaff } from '../fixtures';
+import { callJson, callTyped } from '../helpers';
+import { addCustomer, khata, khataEntry, ledgerOf, writesOf } from './sales-fixtures';
 
 const ledgerSum = async (customerId: string) =>
   (await env.DB.prepare(
@@ -24,8 +26,8 @@ describe('khata', () => {
     const cashier = await newStaff(owner, 'cashier');
     const cust = await addCustomer(owner, { credit_limit: 100_000 });
 
-    const credit = await khata(manager, cust.id, { type: 'credit', amount: 60_000, note: ' old <b>dues</b> ' });
-    expect(credit.res.status, JSON.stringify(credit.body)).toBe(201);
+    const credit = await khataEntry(manager, cust.id, { type: 'credit', amount: 60_000, note: ' old <b>dues</b> ' });
+    expect(credit.res.status).toBe(201);
     expect(credit.body.data).toEqual({
       id: expect.any(String),
       type: 'credit',
@@ -37,19 +39,18 @@ describe('khata', () => {
       created_by: manager.user.id,
       created_at: expect.any(String),
     });
-    const pay = await khata(cashier, cust.id, { type: 'payment', amount: 15_000 });
+    const pay = await khataEntry(cashier, cust.id, { type: 'payment', amount: 15_000 });
     expect(pay.res.status).toBe(201);
     expect(pay.body.data.balance_after).toBe(45_000);
 
-    const page = await callJson(`/api/v1/customers/${cust.id}/khata?limit=1`, { token: cashier.access });
-    expect(page.res.status).toBe(200);
-    expect(page.body.data.balance).toBe(45_000);
-    expect(page.body.data.entries.map((e: Json) => e.id)).toEqual([pay.body.data.id]);
-    expect(page.body.meta).toEqual({ page: 1, limit: 1, total: 2, total_pages: 2 });
-    const second = await callJson(`/api/v1/customers/${cust.id}/khata?page=2&limit=1`, { token: cashier.access });
-    expect(second.body.data.entries[0].id).toBe(credit.body.data.id);
+    const page = await ledgerOf(cashier, cust.id, '?limit=1');
+    expect(page.data.balance).toBe(45_000);
+    expect(page.data.entries.map((e) => e.id)).toEqual([pay.body.data.id]);
+    expect(page.meta).toEqual({ page: 1, limit: 1, total: 2, total_pages: 2 });
+    const second = await ledgerOf(cashier, cust.id, '?page=2&limit=1');
+    expect(second.data.entries[0]?.id).toBe(credit.body.data.id);
 
-    const customer = await callJson(`/api/v1/customers/${cust.id}`, { token: cashier.access });
+    const customer = await callTyped(dataOf(CustomerSchema), `/api/v1/customers/${cust.id}`, { token: cashier.access });
     expect(customer.body.data.khata_balance).toBe(45_000);
   });
 
@@ -61,11 +62,11 @@ describe('khata', () => {
     expect(refused.res.status).toBe(403);
     expect(await balanceOf(cust.id)).toBe(0);
 
-    const credit = await khata(owner, cust.id, { type: 'credit', amount: 700 });
-    await khata(cashier, cust.id, { type: 'payment', amount: 200 });
-    const audit = await callJson('/api/v1/audit?action=khata.credit', { token: owner.access });
-    expect(audit.body.data).toHaveLength(1);
-    expect(audit.body.data[0]).toMatchObject({
+    const credit = await khataEntry(owner, cust.id, { type: 'credit', amount: 700 });
+    await khataEntry(cashier, cust.id, { type: 'payment', amount: 200 });
+    const audit = await auditLog(owner, 'action=khata.credit');
+    expect(audit.data).toHaveLength(1);
+    expect(audit.data[0]).toMatchObject({
       actor_id: owner.user.id,
       target_type: 'customer',
       target_id: cust.id,
@@ -76,7 +77,7 @@ describe('khata', () => {
   it('a credit over the limit is 422 CREDIT_LIMIT_EXCEEDED and writes nothing', async () => {
     const owner = await newShop();
     const cust = await addCustomer(owner, { credit_limit: 1000 });
-    expect((await khata(owner, cust.id, { type: 'credit', amount: 1000 })).res.status).toBe(201);
+    expect((await khataEntry(owner, cust.id, { type: 'credit', amount: 1000 })).res.status).toBe(201);
     const before = await writesOf(owner.shop.id);
     const over = await khata(owner, cust.id, { type: 'credit', amount: 1 });
     expect(over.res.status).toBe(422);
@@ -87,24 +88,24 @@ describe('khata', () => {
   it('a payment over the balance is 422 PAYMENT_EXCEEDS_BALANCE (no advances) and writes nothing', async () => {
     const owner = await newShop();
     const cust = await addCustomer(owner, { credit_limit: 1000 });
-    await khata(owner, cust.id, { type: 'credit', amount: 300 });
+    await khataEntry(owner, cust.id, { type: 'credit', amount: 300 });
     const before = await writesOf(owner.shop.id);
     const over = await khata(owner, cust.id, { type: 'payment', amount: 301 });
     expect(over.res.status).toBe(422);
     expect(over.body.error.code).toBe('PAYMENT_EXCEEDS_BALANCE');
     expect(await writesOf(owner.shop.id)).toEqual(before);
-    expect((await khata(owner, cust.id, { type: 'payment', amount: 300 })).body.data.balance_after).toBe(0);
+    expect((await khataEntry(owner, cust.id, { type: 'payment', amount: 300 })).body.data.balance_after).toBe(0);
   });
 
   it('a payment keeps its method (cash unless told), read back on the ledger; a credit has none', async () => {
     const owner = await newShop();
     const cust = await addCustomer(owner, { credit_limit: 100_000 });
-    expect((await khata(owner, cust.id, { type: 'credit', amount: 10_000 })).res.status).toBe(201);
+    expect((await khataEntry(owner, cust.id, { type: 'credit', amount: 10_000 })).res.status).toBe(201);
     const methods: (string | undefined)[] = [undefined, 'cash', 'card', 'upi', 'bank'];
     const ids: string[] = [];
     for (const method of methods) {
-      const pay = await khata(owner, cust.id, { type: 'payment', amount: 1_000, ...(method ? { method } : {}) });
-      expect(pay.res.status, JSON.stringify(pay.body)).toBe(201);
+      const pay = await khataEntry(owner, cust.id, { type: 'payment', amount: 1_000, ...(method ? { method } : {}) });
+      expect(pay.res.status).toBe(201);
       expect(pay.body.data.method).toBe(method ?? 'cash');
       ids.push(pay.body.data.id);
     }
@@ -114,8 +115,8 @@ describe('khata', () => {
       .bind(cust.id)
       .all<{ method: string }>();
     expect(stored.results.map((r) => r.method)).toEqual(['cash', 'cash', 'card', 'upi', 'bank']);
-    const ledger = await callJson(`/api/v1/customers/${cust.id}/khata`, { token: owner.access });
-    expect(ledger.body.data.entries.map((e: Json) => [e.id, e.method])).toEqual([
+    const ledger = await ledgerOf(owner, cust.id);
+    expect(ledger.data.entries.map((e) => [e.id, e.method])).toEqual([
       ...ids.map((id, i) => [id, methods[i] ?? 'cash']).reverse(),
       [expect.any(String), null],
     ]);
@@ -143,7 +144,7 @@ describe('khata', () => {
   it('entries are append-only: no PATCH or DELETE route', async () => {
     const owner = await newShop();
     const cust = await addCustomer(owner, { credit_limit: 1000 });
-    const e = await khata(owner, cust.id, { type: 'credit', amount: 5 });
+    const e = await khataEntry(owner, cust.id, { type: 'credit', amount: 5 });
     for (const method of ['PATCH', 'DELETE']) {
       const { res } = await callJson(`/api/v1/customers/${cust.id}/khata/${e.body.data.id}`, {
         method,

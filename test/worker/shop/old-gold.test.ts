@@ -3,11 +3,16 @@
 // gaps under concurrency, idempotent, printable, and readable only inside the shop.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { dataOf, pageOf } from '../../../src/http/openapi';
 import { DOCUMENT_CSP } from '../../../src/http/security-headers';
 import { shopDay } from '../../../src/pricing/shop-day';
+import { CustomerSchema } from '../../../src/shop/customers/schemas';
+import { PurchaseSchema, StockSchema } from '../../../src/shop/old-gold/schemas';
+import { ShopProfileSchema } from '../../../src/shop/profile/schemas';
 import { countRoundTrips, format } from '../../support/round-trips';
 import { newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
+import { call, callData, callJson, callTyped, type Json } from '../helpers';
+import { addRate as addRateWith, patchShop } from './billing-fixtures';
 import { addCustomer, newKey } from './sales-fixtures';
 
 /** A published GSTIN (python-stdnum's example) of Maharashtra, state 27. */
@@ -22,33 +27,23 @@ const BUY_RATE = 640_000;
 const fy = () => shopDay(new Date(), 'Asia/Kolkata').financial_year.label;
 const today = () => shopDay(new Date(), 'Asia/Kolkata').date;
 
+const buyOptions = (s: Session, json: Json, key: string) => ({
+  method: 'POST',
+  token: s.access,
+  headers: { 'Idempotency-Key': key },
+  json,
+});
+
+/** POST a voucher; for refusals and mixed outcomes. */
 const buy = (s: Session, json: Json, key: string = newKey()) =>
-  callJson('/api/v1/old-gold/purchases', {
-    method: 'POST',
-    token: s.access,
-    headers: { 'Idempotency-Key': key },
-    json,
-  });
+  callJson('/api/v1/old-gold/purchases', buyOptions(s, json, key));
 
-async function bought(s: Session, json: Json, key?: string) {
-  const { res, body } = await buy(s, json, key);
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body.data as Json;
-}
+/** A voucher that must be written, typed by the route's schema. */
+const bought = (s: Session, json: Json, key: string = newKey()) =>
+  callData(PurchaseSchema, 201, '/api/v1/old-gold/purchases', buyOptions(s, json, key));
 
-async function addRate(s: Session, json: Json) {
-  const { res, body } = await callJson('/api/v1/rates', {
-    method: 'POST',
-    token: s.access,
-    json: { metal: 'gold', purity: 916, kind: 'buy', rate_per_gram: BUY_RATE, effective_date: '2026-01-01', ...json },
-  });
-  expect(res.status, JSON.stringify(body)).toBe(201);
-}
-
-async function patchShop(owner: Session, json: Json) {
-  const { res, body } = await callJson('/api/v1/shop', { method: 'PATCH', token: owner.access, json });
-  expect(res.status, JSON.stringify(body)).toBe(200);
-}
+/** A 22K buy rate unless told otherwise. */
+const addRate = (s: Session, json: Json) => addRateWith(s, { kind: 'buy', rate_per_gram: BUY_RATE, ...json });
 
 /** A shop with a 22K buy rate and a customer, and its staff. */
 async function shopWithRate() {
@@ -100,7 +95,7 @@ describe('old gold: a purchase voucher', () => {
       state_code: '27',
       address: '1 Zaveri Bazaar, Mumbai',
     });
-    await callJson(`/api/v1/customers/${customer.id}`, {
+    await callTyped(dataOf(CustomerSchema), `/api/v1/customers/${customer.id}`, {
       method: 'PATCH',
       token: owner.access,
       json: { pan: 'abcps1234k', address: 'Girgaon, Mumbai' },
@@ -156,7 +151,9 @@ describe('old gold: a purchase voucher', () => {
       created_by: cashier.user.id,
     });
 
-    const { body: read } = await callJson(`/api/v1/old-gold/purchases/${v.id}`, { token: cashier.access });
+    const { body: read } = await callTyped(dataOf(PurchaseSchema), `/api/v1/old-gold/purchases/${v.id}`, {
+      token: cashier.access,
+    });
     expect(read.data).toEqual(v);
     const { results: pays } = await env.DB.prepare(
       'SELECT method, amount, business_date, customer_id, sale_id FROM payments WHERE purchase_id = ? ORDER BY rowid',
@@ -175,7 +172,7 @@ describe('old gold: a purchase voucher', () => {
       },
     ]);
     // Issuing a number fixes the prefix for the financial year, as an invoice does.
-    const { body: shop } = await callJson('/api/v1/shop', { token: owner.access });
+    const { body: shop } = await callTyped(dataOf(ShopProfileSchema), '/api/v1/shop', { token: owner.access });
     expect(shop.data.invoice_prefix_locked_until).toEqual(expect.any(String));
     expect((await bought(cashier, byBank({ customer_id: customer.id }))).voucher_number).toBe(`INVP/${fy()}/2`);
   });
@@ -183,7 +180,7 @@ describe('old gold: a purchase voucher', () => {
   it('a voucher is four D1 round trips: the key, the shop and seller, the rates and the day’s cash, the batch', async () => {
     const { cashier, customer } = await shopWithRate();
     const counted = countRoundTrips(env);
-    const { res } = await callJson('/api/v1/old-gold/purchases', {
+    const { res } = await callTyped(dataOf(PurchaseSchema), '/api/v1/old-gold/purchases', {
       method: 'POST',
       token: cashier.access,
       headers: { 'Idempotency-Key': newKey() },
@@ -325,7 +322,7 @@ describe('old gold: PAN and cash paid out', () => {
     expect((await bought(cashier, byBank({ customer_id: withPan.id }))).seller.pan).toBe('AAAPL1234C');
     // At the threshold itself no PAN is asked for ("exceeds").
     await patchShop(owner, { pan_threshold_paise: VALUE });
-    expect((await buy(cashier, byBank({ customer_id: customer.id }))).res.status).toBe(201);
+    await bought(cashier, byBank({ customer_id: customer.id }));
   });
 
   it('cash to one seller in the shop-local day above cash_payout_limit_paise needs a manager, who is audited', async () => {
@@ -339,7 +336,7 @@ describe('old gold: PAN and cash paid out', () => {
         ],
       });
     // The default limit is ₹10,000 (1,000,000 paise) a day.
-    expect((await buy(cashier, paid(600_000))).res.status).toBe(201);
+    await bought(cashier, paid(600_000));
     const before = await written(owner.shop.id);
     const { res, body } = await buy(cashier, paid(400_001));
     expect([res.status, codeOf(body)]).toEqual([403, 'FORBIDDEN']);
@@ -347,10 +344,10 @@ describe('old gold: PAN and cash paid out', () => {
     expect(body.error.details[0].message).toContain('cash 400001 + paid earlier today 600000');
     expect(await written(owner.shop.id)).toEqual(before);
     // Exactly the limit is allowed ("exceeds ten thousand rupees"); money by bank is not cash.
-    expect((await buy(cashier, paid(400_000))).res.status).toBe(201);
-    expect((await buy(cashier, byBank({ customer_id: customer.id }))).res.status).toBe(201);
+    await bought(cashier, paid(400_000));
+    await bought(cashier, byBank({ customer_id: customer.id }));
     // Another seller's day is their own.
-    expect((await buy(cashier, paid(1_000_000, (await addCustomer(owner)).id))).res.status).toBe(201);
+    await bought(cashier, paid(1_000_000, (await addCustomer(owner)).id));
     expect(await auditOf(owner.shop.id, 'old_gold_purchase.cash_over_limit')).toEqual([]);
 
     const over = await bought(manager, paid(500_000));
@@ -512,7 +509,9 @@ describe('old gold: reading vouchers', () => {
     const mine = await bought(cashier, byBank({ customer_id: customer.id }));
     const theirs = await bought(other, byBank({ customer_id: customer.id }));
     const ids = async (s: Session) =>
-      ((await callJson('/api/v1/old-gold/purchases', { token: s.access })).body.data as Json[]).map((v) => v.id);
+      (await callTyped(pageOf(PurchaseSchema), '/api/v1/old-gold/purchases', { token: s.access })).body.data.map(
+        (v) => v.id,
+      );
     expect(await ids(cashier)).toEqual([mine.id]);
     expect((await ids(manager)).sort()).toEqual([mine.id, theirs.id].sort());
     for (const path of [
@@ -539,7 +538,8 @@ describe('old gold: reading vouchers', () => {
     const { owner, customer } = await shopWithRate();
     const another = await addCustomer(owner);
     for (const c of [customer, customer, another]) await bought(owner, byBank({ customer_id: c.id }));
-    const list = (q: string) => callJson(`/api/v1/old-gold/purchases${q}`, { token: owner.access });
+    const list = (q: string) =>
+      callTyped(pageOf(PurchaseSchema), `/api/v1/old-gold/purchases${q}`, { token: owner.access });
     const page = await list('?limit=2&page=2');
     expect(page.body.meta).toEqual({ page: 2, limit: 2, total: 3, total_pages: 2 });
     expect(page.body.data).toHaveLength(1);
@@ -548,7 +548,7 @@ describe('old gold: reading vouchers', () => {
     expect((await list('?from=2999-01-01')).body.meta.total).toBe(0);
     expect((await list(`?customer_id=${another.id}`)).body.meta.total).toBe(1);
     for (const q of ['?from=2026-02-02&to=2026-02-01', '?limit=101', '?from=2026-02-30']) {
-      const { res, body } = await list(q);
+      const { res, body } = await callJson(`/api/v1/old-gold/purchases${q}`, { token: owner.access });
       expect([res.status, codeOf(body)], q).toEqual([400, 'VALIDATION_FAILED']);
     }
   });
@@ -628,7 +628,7 @@ describe('old gold: stock', () => {
     const stranger = await shopWithRate();
     await bought(stranger.owner, byBank({ customer_id: stranger.customer.id }));
 
-    const { res, body } = await callJson('/api/v1/old-gold/stock', { token: manager.access });
+    const { res, body } = await callTyped(dataOf(StockSchema), '/api/v1/old-gold/stock', { token: manager.access });
     expect(res.status).toBe(200);
     // Gold 916: 4,800 + 1,001 = 5,801 mg net, round(5,801 × 916 / 1000) = round(5,313.716) = 5,314 mg fine.
     // Gold 750 exchanged (the voided sale's line left out): 2,000 × 0.75 = 1,500.

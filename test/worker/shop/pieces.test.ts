@@ -1,11 +1,16 @@
 import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
+import { dataOf, pageOf } from '../../../src/http/openapi';
 import { huidRefusal } from '../../../src/shop/pieces/huid';
+import { PieceSchema } from '../../../src/shop/pieces/schemas';
 import { inStockPieceCounts, pieceByTagQuery, pieceListQueries } from '../../../src/shop/pieces/service';
-import { newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, type Json, queryPlan } from '../helpers';
+import { auditLog, newShop, newStaff, type Session } from '../fixtures';
+import { call, callJson, callTyped, type Json, queryPlan } from '../helpers';
+import { addPiece as addPieceWith } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
+
+const Piece = dataOf(PieceSchema);
 
 let huids = 0;
 /** A distinct, valid HUID per call (6 characters A–Z 0–9). */
@@ -24,14 +29,14 @@ const pieceBody = (productId: string, over: Json = {}): Json => ({
 });
 
 const post = (s: Session, json: Json) => callJson('/api/v1/pieces', { method: 'POST', token: s.access, json });
-const patch = (s: Session, id: string, json: Json) =>
-  callJson(`/api/v1/pieces/${id}`, { method: 'PATCH', token: s.access, json });
+const patchOptions = (s: Session, json: Json) => ({ method: 'PATCH', token: s.access, json });
+/** PATCH a piece; for refusals. */
+const patch = (s: Session, id: string, json: Json) => callJson(`/api/v1/pieces/${id}`, patchOptions(s, json));
+/** A change that must succeed, typed by the route's schema. */
+const patched = (s: Session, id: string, json: Json) => callTyped(Piece, `/api/v1/pieces/${id}`, patchOptions(s, json));
 
-async function addPiece(s: Session, productId: string, over: Json = {}) {
-  const { res, body } = await post(s, pieceBody(productId, over));
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body.data as Json;
-}
+const addPiece = (s: Session, productId: string, over: Json = {}) =>
+  addPieceWith(s, productId, pieceBody(productId, over));
 
 /** Rows of a shop's pieces and piece audit entries: what a refusal must not change. */
 async function written(shopId: string) {
@@ -43,8 +48,7 @@ async function written(shopId: string) {
   };
 }
 
-const audit = async (owner: Session, action: string) =>
-  (await callJson(`/api/v1/audit?action=${action}`, { token: owner.access })).body.data as Json[];
+const audit = async (owner: Session, action: string) => (await auditLog(owner, `action=${action}`)).data;
 
 describe('pieces: create and read', () => {
   it('creates with a given tag and HUID, and without: the generated tag is 8 Crockford base-32 characters', async () => {
@@ -77,7 +81,7 @@ describe('pieces: create and read', () => {
     expect(generated.tag).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/);
     expect(generated).toMatchObject({ purity: 750, huid: null, huid_exempt: 'kundan', stones: [] });
 
-    expect((await callJson(`/api/v1/pieces/${given.id}`, { token: manager.access })).body.data).toEqual(given);
+    expect((await callTyped(Piece, `/api/v1/pieces/${given.id}`, { token: manager.access })).body.data).toEqual(given);
     const entries = await audit(owner, 'piece.created');
     expect(entries.map((e) => e.target_id).sort()).toEqual([given.id, generated.id].sort());
     expect(entries.find((e) => e.target_id === given.id)).toMatchObject({
@@ -158,7 +162,7 @@ describe('pieces: by tag, list, roles, tenancy', () => {
     const cashier = await newStaff(owner, 'cashier');
     const other = await newShop();
     const piece = await addPiece(owner, (await addProduct(owner)).id, { tag: 'SCAN1234' });
-    const found = await callJson('/api/v1/pieces/by-tag/scan1234', { token: cashier.access });
+    const found = await callTyped(Piece, '/api/v1/pieces/by-tag/scan1234', { token: cashier.access });
     expect(found.res.status).toBe(200);
     expect(found.body.data).toEqual(piece);
     const unknown = await callJson('/api/v1/pieces/by-tag/NOSUCH99', { token: cashier.access });
@@ -166,7 +170,7 @@ describe('pieces: by tag, list, roles, tenancy', () => {
     const foreign = await callJson('/api/v1/pieces/by-tag/SCAN1234', { token: other.access });
     expect(foreign.res.status).toBe(404);
     expect((await callJson(`/api/v1/pieces/${piece.id}`, { token: other.access })).res.status).toBe(404);
-    expect((await callJson(`/api/v1/pieces/${piece.id}`, { token: cashier.access })).res.status).toBe(200);
+    expect((await callTyped(Piece, `/api/v1/pieces/${piece.id}`, { token: cashier.access })).res.status).toBe(200);
   });
 
   it('cashiers read but cannot create or change (403, nothing written); other shops’ ids are 404', async () => {
@@ -180,14 +184,16 @@ describe('pieces: by tag, list, roles, tenancy', () => {
     expect([create.res.status, create.body.error.code]).toEqual([403, 'FORBIDDEN']);
     const change = await patch(cashier, piece.id, { gross_weight_mg: 13_000 });
     expect([change.res.status, change.body.error.code]).toEqual([403, 'FORBIDDEN']);
-    expect((await callJson('/api/v1/pieces', { token: cashier.access })).body.data).toEqual([piece]);
+    expect((await callTyped(pageOf(PieceSchema), '/api/v1/pieces', { token: cashier.access })).body.data).toEqual([
+      piece,
+    ]);
 
     // Another shop: its own product id is not found here, nor is ours there.
     const foreignCreate = await post(other, pieceBody(product.id));
     expect([foreignCreate.res.status, foreignCreate.body.error.code]).toEqual([404, 'NOT_FOUND']);
     const foreignPatch = await patch(other, piece.id, { gross_weight_mg: 13_000 });
     expect([foreignPatch.res.status, foreignPatch.body.error.code]).toEqual([404, 'NOT_FOUND']);
-    expect((await callJson('/api/v1/pieces', { token: other.access })).body.meta.total).toBe(0);
+    expect((await callTyped(pageOf(PieceSchema), '/api/v1/pieces', { token: other.access })).body.meta.total).toBe(0);
     expect(await written(owner.shop.id)).toEqual(before);
   });
 
@@ -199,21 +205,18 @@ describe('pieces: by tag, list, roles, tenancy', () => {
     const made = [];
     for (let i = 0; i < 5; i++) made.push(await addPiece(owner, i < 3 ? a.id : b.id, i === 4 ? { huid } : {}));
     await env.DB.prepare("UPDATE pieces SET status = 'sold' WHERE id = ?").bind(made[0]!.id).run();
-    const list = async (q: string) => (await callJson(`/api/v1/pieces?${q}`, { token: owner.access })).body;
+    const list = async (q: string) =>
+      (await callTyped(pageOf(PieceSchema), `/api/v1/pieces?${q}`, { token: owner.access })).body;
 
     const page1 = await list('limit=2');
     expect(page1.meta).toEqual({ page: 1, limit: 2, total: 5, total_pages: 3 });
-    expect(page1.data.map((p: Json) => p.id)).toEqual([made[4]!.id, made[3]!.id]);
-    expect((await list('limit=2&page=3')).data.map((p: Json) => p.id)).toEqual([made[0]!.id]);
-    expect((await list(`product_id=${a.id}`)).data.map((p: Json) => p.id)).toEqual([
-      made[2]!.id,
-      made[1]!.id,
-      made[0]!.id,
-    ]);
+    expect(page1.data.map((p) => p.id)).toEqual([made[4]!.id, made[3]!.id]);
+    expect((await list('limit=2&page=3')).data.map((p) => p.id)).toEqual([made[0]!.id]);
+    expect((await list(`product_id=${a.id}`)).data.map((p) => p.id)).toEqual([made[2]!.id, made[1]!.id, made[0]!.id]);
     expect((await list(`product_id=${a.id}&status=in_stock`)).meta.total).toBe(2);
-    expect((await list('status=sold')).data.map((p: Json) => p.id)).toEqual([made[0]!.id]);
-    expect((await list(`huid=${huid}`)).data.map((p: Json) => p.id)).toEqual([made[4]!.id]);
-    expect((await list(`tag=${made[2]!.tag.toLowerCase()}`)).data.map((p: Json) => p.id)).toEqual([made[2]!.id]);
+    expect((await list('status=sold')).data.map((p) => p.id)).toEqual([made[0]!.id]);
+    expect((await list(`huid=${huid}`)).data.map((p) => p.id)).toEqual([made[4]!.id]);
+    expect((await list(`tag=${made[2]!.tag.toLowerCase()}`)).data.map((p) => p.id)).toEqual([made[2]!.id]);
     const tooMany = await callJson('/api/v1/pieces?limit=101', { token: owner.access });
     expect(tooMany.res.status).toBe(400);
   });
@@ -225,10 +228,10 @@ describe('pieces: changes', () => {
     const manager = await newStaff(owner, 'manager');
     const piece = await addPiece(manager, (await addProduct(owner)).id, { tag: 'OLDTAG01' });
     const huid = newHuid();
-    const weights = await patch(manager, piece.id, { gross_weight_mg: 12_500, purity: 916 });
+    const weights = await patched(manager, piece.id, { gross_weight_mg: 12_500, purity: 916 });
     expect(weights.res.status).toBe(200);
     expect(weights.body.data).toMatchObject({ gross_weight_mg: 12_500, purity: 916 });
-    const labels = await patch(manager, piece.id, { huid, tag: 'NEWTAG01' });
+    const labels = await patched(manager, piece.id, { huid, tag: 'NEWTAG01' });
     expect(labels.body.data).toMatchObject({ huid, tag: 'NEWTAG01' });
     expect((await callJson('/api/v1/pieces/by-tag/OLDTAG01', { token: owner.access })).res.status).toBe(404);
 
@@ -242,7 +245,7 @@ describe('pieces: changes', () => {
       },
     });
     const [updated] = await audit(owner, 'piece.updated');
-    expect(updated!.details.changes).toEqual({
+    expect(updated!.details?.changes).toEqual({
       huid: { from: null, to: huid },
       tag: { from: 'OLDTAG01', to: 'NEWTAG01' },
     });

@@ -2,9 +2,13 @@
 // settings in, the engine's breakdown out, written nowhere.
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dataOf, pageOf } from '../../../src/http/openapi';
+import { QuoteSchema } from '../../../src/shop/pricing/schemas';
+import { ProductSchema } from '../../../src/shop/products/schemas';
+import { SaleSchema } from '../../../src/shop/sales/schemas';
 import { countRoundTrips, format } from '../../support/round-trips';
 import { newShop, newStaff } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
+import { call, callTyped, type Json } from '../helpers';
 import { addRate, patchShop, quote, quoted, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
 import { chain, pick, readmeTable } from './readme-tables';
@@ -79,9 +83,9 @@ describe('quote: prices from the day’s rate', () => {
     });
     expect(q).toMatchObject({ round_off: -4, total: 206_100 });
 
-    const product = await callJson(`/api/v1/products/${fixed.id}`, { token: owner.access });
+    const product = await callTyped(dataOf(ProductSchema), `/api/v1/products/${fixed.id}`, { token: owner.access });
     expect(product.body.data.stock).toBe(2);
-    expect((await callJson('/api/v1/sales', { token: owner.access })).body.meta.total).toBe(0);
+    expect((await callTyped(pageOf(SaleSchema), '/api/v1/sales', { token: owner.access })).body.meta.total).toBe(0);
   });
 
   it('an unregistered shop charges no GST and does not round: a bill of supply at v1’s total', async () => {
@@ -148,7 +152,7 @@ describe('quote: prices from the day’s rate', () => {
     for (const line of lines) items.push({ product_id: (await addProduct(owner, line)).id, quantity: 1 });
     const body = { items, exchange: [{ metal: 'gold', purity: 916, gross_weight_mg: 1_000 }] };
     const counted = countRoundTrips(env);
-    const { res } = await callJson('/api/v1/pricing/quote', {
+    const { res } = await callTyped(dataOf(QuoteSchema), '/api/v1/pricing/quote', {
       method: 'POST',
       token: owner.access,
       json: body,
@@ -216,7 +220,7 @@ describe('quote: prices from the day’s rate', () => {
       discount: 1_000,
     });
     // 1000 × 100,001 / 300,001 = 333.33…; 1000 × 200,000 / 300,001 = 666.66…: the left-over paisa to b.
-    expect(q.items.map((l: Json) => [l.discount, l.taxable])).toEqual([
+    expect(q.items.map((l) => [l.discount, l.taxable])).toEqual([
       [333, 99_668],
       [667, 199_333],
     ]);

@@ -4,31 +4,31 @@
 import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
+import { dataOf, pageOf } from '../../../src/http/openapi';
+import { ProductSchema } from '../../../src/shop/products/schemas';
 import { productListQueries } from '../../../src/shop/products/service';
+import { StorefrontProductSchema } from '../../../src/shop/storefront/schemas';
 import { newShop, newStaff, randomIp, type Session } from '../fixtures';
-import { callJson, type Json, queryPlan } from '../helpers';
+import { callJson, callTyped, type Json, queryPlan } from '../helpers';
+import { addPiece as addPieceWith } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
 
-async function addPiece(s: Session, productId: string, over: Json = {}) {
-  const { res, body } = await callJson('/api/v1/pieces', {
-    method: 'POST',
-    token: s.access,
-    json: { product_id: productId, gross_weight_mg: 12_000, net_weight_mg: 11_000, stone_weight_mg: 500, ...over },
-  });
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body.data as Json;
-}
+const Product = dataOf(ProductSchema);
+const Products = pageOf(ProductSchema);
+
+const addPiece = (s: Session, productId: string, over: Json = {}) =>
+  addPieceWith(s, productId, { gross_weight_mg: 12_000, net_weight_mg: 11_000, stone_weight_mg: 500, ...over });
 
 /** The sale integration (issue 14 item 2, sales side) moves a piece's status; here it is set directly. */
 const setStatus = (pieceId: string, status: 'in_stock' | 'sold' | 'reserved') =>
   env.DB.prepare('UPDATE pieces SET status = ? WHERE id = ?').bind(status, pieceId).run();
 
 const stockOf = async (s: Session, id: string) =>
-  (await callJson(`/api/v1/products/${id}`, { token: s.access })).body.data.stock as number;
+  (await callTyped(Product, `/api/v1/products/${id}`, { token: s.access })).body.data.stock;
 
 const listed = async (s: Session, query = '') =>
   Object.fromEntries(
-    ((await callJson(`/api/v1/products?limit=100${query}`, { token: s.access })).body.data as Json[]).map((p) => [
+    (await callTyped(Products, `/api/v1/products?limit=100${query}`, { token: s.access })).body.data.map((p) => [
       p.id,
       p.stock,
     ]),
@@ -58,14 +58,16 @@ describe('catalog: the stock of a product with pieces', () => {
     expect(await listed(owner)).toEqual({ [byCount.id]: 4, [byPiece.id]: 1, [soldOut.id]: 0 });
     expect(await listed(owner, '&in_stock=true')).toEqual({ [byCount.id]: 4, [byPiece.id]: 1 });
     expect(await listed(owner, '&in_stock=false')).toEqual({ [soldOut.id]: 0 });
-    const inStockTotal = await callJson('/api/v1/products?in_stock=true', { token: owner.access });
+    const inStockTotal = await callTyped(Products, '/api/v1/products?in_stock=true', { token: owner.access });
     expect(inStockTotal.body.meta.total).toBe(2);
 
     // The storefront list shares the query: the sold-out product is not in stock there either.
-    const storefront = await callJson(`/api/v1/storefront/${owner.shop.slug}/products?in_stock=false`, {
-      headers: { 'CF-Connecting-IP': randomIp() },
-    });
-    expect(storefront.body.data.map((p: Json) => [p.id, p.in_stock])).toEqual([[soldOut.id, false]]);
+    const storefront = await callTyped(
+      pageOf(StorefrontProductSchema),
+      `/api/v1/storefront/${owner.shop.slug}/products?in_stock=false`,
+      { headers: { 'CF-Connecting-IP': randomIp() } },
+    );
+    expect(storefront.body.data.map((p) => [p.id, p.in_stock])).toEqual([[soldOut.id, false]]);
 
     // Back in stock (a void), the product is on sale again.
     await setStatus(only.id, 'in_stock');
@@ -89,7 +91,7 @@ describe('catalog: the stock of a product with pieces', () => {
     expect(refused.body.error.code).toBe('SELL_BY_PIECE');
     expect(await env.DB.prepare('SELECT * FROM products WHERE id = ?').bind(product.id).first()).toEqual(before);
 
-    const renamed = await callJson(`/api/v1/products/${product.id}`, {
+    const renamed = await callTyped(Product, `/api/v1/products/${product.id}`, {
       method: 'PATCH',
       token: manager.access,
       json: { name: 'Renamed' },
@@ -99,7 +101,7 @@ describe('catalog: the stock of a product with pieces', () => {
 
     // A product without pieces still takes its count.
     const byCount = await addProduct(owner, { stock: 3 });
-    const counted = await callJson(`/api/v1/products/${byCount.id}`, {
+    const counted = await callTyped(Product, `/api/v1/products/${byCount.id}`, {
       method: 'PATCH',
       token: manager.access,
       json: { stock: 9 },

@@ -1,15 +1,16 @@
 import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
-import { dataOf } from '../../../src/http/openapi';
+import { dataOf, pageOf } from '../../../src/http/openapi';
 import { ProductSchema } from '../../../src/shop/products/schemas';
 import { productListQueries } from '../../../src/shop/products/service';
-import { newShop, newStaff, randomIp, type Session, unique } from '../fixtures';
+import { StorefrontProductSchema } from '../../../src/shop/storefront/schemas';
+import { auditLog, newShop, newStaff, randomIp, unique } from '../fixtures';
 import { call, callJson, callTyped, type Json } from '../helpers';
 import { addProduct, productBody } from './catalog-fixtures';
 
-const audit = async (owner: Session, query: string) =>
-  (await callJson(`/api/v1/audit?${query}`, { token: owner.access })).body.data as Json[];
+const Product = dataOf(ProductSchema);
+const Products = pageOf(ProductSchema);
 
 describe('catalog: happy paths', () => {
   it('a manager creates, reads, changes and retires a product', async () => {
@@ -65,10 +66,10 @@ describe('catalog: happy paths', () => {
       gst_rate_bp: null,
     });
 
-    const got = await callJson(`/api/v1/products/${created.id}`, { token: manager.access });
+    const got = await callTyped(Product, `/api/v1/products/${created.id}`, { token: manager.access });
     expect(got.body.data).toEqual(created);
 
-    const patched = await callJson(`/api/v1/products/${created.id}`, {
+    const patched = await callTyped(Product, `/api/v1/products/${created.id}`, {
       method: 'PATCH',
       token: manager.access,
       json: { base_price: 9_000_000, stock: 5 },
@@ -78,12 +79,12 @@ describe('catalog: happy paths', () => {
 
     const del = await call(`/api/v1/products/${created.id}`, { method: 'DELETE', token: manager.access });
     expect(del.status).toBe(204);
-    const after = await callJson(`/api/v1/products/${created.id}`, { token: manager.access });
+    const after = await callTyped(Product, `/api/v1/products/${created.id}`, { token: manager.access });
     expect(after.body.data.active).toBe(false);
     // Deleting again is a no-op, not an error.
     expect((await call(`/api/v1/products/${created.id}`, { method: 'DELETE', token: owner.access })).status).toBe(204);
 
-    const entries = (await audit(owner, `actor=${manager.user.id}`)).filter((e) => e.target_type === 'product');
+    const entries = (await auditLog(owner, `actor=${manager.user.id}`)).data.filter((e) => e.target_type === 'product');
     expect(entries.map((e) => e.action)).toEqual(['product.deleted', 'product.price_changed']);
     expect(entries[1]).toMatchObject({
       target_type: 'product',
@@ -111,15 +112,15 @@ describe('catalog: happy paths', () => {
     };
     const p = await addProduct(owner, pricing);
     expect(p).toMatchObject(pricing);
-    expect((await callJson(`/api/v1/products/${p.id}`, { token: owner.access })).body.data).toEqual(p);
+    expect((await callTyped(Product, `/api/v1/products/${p.id}`, { token: owner.access })).body.data).toEqual(p);
 
     // null gives the defaults back: the category's HSN heading and the shop's GST rate.
-    const reset = await callJson(`/api/v1/products/${p.id}`, {
+    const reset = await callTyped(Product, `/api/v1/products/${p.id}`, {
       method: 'PATCH',
       token: owner.access,
       json: { hsn_code: null, gst_rate_bp: null, making_charge_type: 'flat', stones: [] },
     });
-    expect(reset.res.status, JSON.stringify(reset.body)).toBe(200);
+    expect(reset.res.status).toBe(200);
     expect(reset.body.data).toMatchObject({
       hsn_code: '7113',
       gst_rate_bp: null,
@@ -130,7 +131,7 @@ describe('catalog: happy paths', () => {
     // A coin's heading is 7118; a v1 product switches to weight pricing with PATCH.
     const coin = await addProduct(owner, { category: 'coin' });
     expect(coin.hsn_code).toBe('7118');
-    const switched = await callJson(`/api/v1/products/${coin.id}`, {
+    const switched = await callTyped(Product, `/api/v1/products/${coin.id}`, {
       method: 'PATCH',
       token: owner.access,
       json: { pricing_mode: 'weight' },
@@ -153,9 +154,9 @@ describe('catalog: happy paths', () => {
     await call(`/api/v1/products/${hidden.id}`, { method: 'DELETE', token: owner.access });
 
     const ids = async (q: string) => {
-      const { res, body } = await callJson(`/api/v1/products?${q}`, { token: owner.access });
-      expect(res.status, JSON.stringify(body)).toBe(200);
-      return (body.data as Json[]).map((p) => p.id);
+      const { res, body } = await callTyped(Products, `/api/v1/products?${q}`, { token: owner.access });
+      expect(res.status).toBe(200);
+      return body.data.map((p) => p.id);
     };
     expect(await ids('')).toEqual([c.id, b.id, a.id]);
     expect(await ids('sort=created')).toEqual([a.id, b.id, c.id]);
@@ -175,9 +176,9 @@ describe('catalog: happy paths', () => {
     expect(await ids('q=%25')).toEqual([b.id]);
     expect(await ids('include_inactive=true&sort=name')).toEqual([a.id, b.id, hidden.id, c.id]);
 
-    const page2 = await callJson('/api/v1/products?limit=2&page=2', { token: owner.access });
+    const page2 = await callTyped(Products, '/api/v1/products?limit=2&page=2', { token: owner.access });
     expect(page2.body.meta).toEqual({ page: 2, limit: 2, total: 3, total_pages: 2 });
-    expect(page2.body.data.map((p: Json) => p.id)).toEqual([a.id]);
+    expect(page2.body.data.map((p) => p.id)).toEqual([a.id]);
   });
 
   it('the same SKU may be used by another shop', async () => {
@@ -251,7 +252,7 @@ describe('catalog: errors', () => {
       expect(res.status, JSON.stringify(json)).toBe(400);
       expect(body.error.code).toBe('VALIDATION_FAILED');
     }
-    const ok = await callJson(`/api/v1/products/${p.id}`, {
+    const ok = await callTyped(Product, `/api/v1/products/${p.id}`, {
       method: 'PATCH',
       token: owner.access,
       json: { metal: 'silver', purity: 925 },
@@ -305,9 +306,9 @@ describe('catalog: errors', () => {
       expect(res.status).toBe(404);
       expect(((await res.json()) as Json).error.code).toBe('NOT_FOUND');
     }
-    const still = await callJson(`/api/v1/products/${p.id}`, { token: a.access });
+    const still = await callTyped(Product, `/api/v1/products/${p.id}`, { token: a.access });
     expect(still.body.data).toEqual(p);
-    expect((await callJson('/api/v1/products', { token: b.access })).body.meta.total).toBe(0);
+    expect((await callTyped(Products, '/api/v1/products', { token: b.access })).body.meta.total).toBe(0);
   });
 
   it('requires a token', async () => {
@@ -326,14 +327,16 @@ describe('catalog: search beyond D1’s 50-byte LIKE pattern', () => {
     expect(wanted.name).toHaveLength(100);
     const q = `q=${encodeURIComponent(wanted.name)}`;
 
-    const catalog = await callJson(`/api/v1/products?${q}`, { token: owner.access });
-    expect(catalog.res.status, JSON.stringify(catalog.body)).toBe(200);
-    expect(catalog.body.data.map((p: Json) => p.id)).toEqual([wanted.id]);
-    const storefront = await callJson(`/api/v1/storefront/${owner.shop.slug}/products?${q}`, {
-      headers: { 'CF-Connecting-IP': randomIp() },
-    });
-    expect(storefront.res.status, JSON.stringify(storefront.body)).toBe(200);
-    expect(storefront.body.data.map((p: Json) => p.id)).toEqual([wanted.id]);
+    const catalog = await callTyped(Products, `/api/v1/products?${q}`, { token: owner.access });
+    expect(catalog.res.status).toBe(200);
+    expect(catalog.body.data.map((p) => p.id)).toEqual([wanted.id]);
+    const storefront = await callTyped(
+      pageOf(StorefrontProductSchema),
+      `/api/v1/storefront/${owner.shop.slug}/products?${q}`,
+      { headers: { 'CF-Connecting-IP': randomIp() } },
+    );
+    expect(storefront.res.status).toBe(200);
+    expect(storefront.body.data.map((p) => p.id)).toEqual([wanted.id]);
   });
 
   it('a long ASCII search still ignores case and takes % and _ literally', async () => {
@@ -342,8 +345,8 @@ describe('catalog: search beyond D1’s 50-byte LIKE pattern', () => {
     const wanted = await addProduct(owner, { name });
     await addProduct(owner, { name: name.replace('_', ' ').replace('100%', '1000') });
     const ids = async (q: string) =>
-      (await callJson(`/api/v1/products?q=${encodeURIComponent(q)}`, { token: owner.access })).body.data.map(
-        (p: Json) => p.id,
+      (await callTyped(Products, `/api/v1/products?q=${encodeURIComponent(q)}`, { token: owner.access })).body.data.map(
+        (p) => p.id,
       );
     expect(new TextEncoder().encode(name).length).toBeGreaterThan(50);
     expect(await ids(name.toUpperCase())).toEqual([wanted.id]);
@@ -399,14 +402,15 @@ describe('catalog: concurrency', () => {
       expect(r.status).toBe(409);
       expect(((await r.json()) as any).error.code).toBe('CONCURRENT_UPDATE');
     }
-    const entries = (await audit(owner, 'action=product.price_changed')).reverse();
+    const entries = (await auditLog(owner, 'action=product.price_changed')).data.reverse();
     expect(entries).toHaveLength(ok);
     let price = 1000;
     for (const e of entries) {
-      expect(e.details.base_price.from).toBe(price);
-      price = e.details.base_price.to;
+      const change = e.details?.base_price as { from: number; to: number };
+      expect(change.from).toBe(price);
+      price = change.to;
     }
-    const final = await callTyped(dataOf(ProductSchema), `/api/v1/products/${p.id}`, { token: owner.access });
+    const final = await callTyped(Product, `/api/v1/products/${p.id}`, { token: owner.access });
     expect(final.body.data.base_price).toBe(price);
     expect(prices).toContain(price);
   });

@@ -1,9 +1,15 @@
 import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it, vi } from 'vitest';
+import { dataOf, pageOf, z } from '../../../src/http/openapi';
+import { RateSchema } from '../../../src/shop/rates/schemas';
 import { latestRatesQuery, rateListQueries } from '../../../src/shop/rates/service';
-import { newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
+import { auditLog, newShop, newStaff, type Session } from '../fixtures';
+import { call, callJson, callTyped, type Json } from '../helpers';
+import { addRate as addRateWith } from './billing-fixtures';
+
+const Rates = pageOf(RateSchema);
+const Latest = dataOf(z.array(RateSchema));
 
 const rate = (over: Json = {}): Json => ({
   metal: 'gold',
@@ -13,11 +19,7 @@ const rate = (over: Json = {}): Json => ({
   ...over,
 });
 
-async function addRate(s: Session, over: Json = {}) {
-  const { res, body } = await callJson('/api/v1/rates', { method: 'POST', token: s.access, json: rate(over) });
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body.data as Json;
-}
+const addRate = (s: Session, over: Json = {}) => addRateWith(s, rate(over));
 
 describe('metal rates', () => {
   it('a manager records rates; the list is newest first and filters by metal and dates', async () => {
@@ -34,16 +36,16 @@ describe('metal rates', () => {
     expect(a).toMatchObject({ metal: 'gold', purity: 916, rate_per_gram: 712_000, created_by: manager.user.id });
 
     const ids = async (q: string) => {
-      const { res, body } = await callJson(`/api/v1/rates?${q}`, { token: manager.access });
-      expect(res.status, JSON.stringify(body)).toBe(200);
-      return (body.data as Json[]).map((r) => r.id);
+      const { res, body } = await callTyped(Rates, `/api/v1/rates?${q}`, { token: manager.access });
+      expect(res.status).toBe(200);
+      return body.data.map((r) => r.id);
     };
     expect(await ids('')).toEqual([b.id, s.id, a.id]);
     expect(await ids('metal=gold')).toEqual([b.id, a.id]);
     expect(await ids('from=2026-11-19')).toEqual([b.id, s.id]);
     expect(await ids('to=2026-11-18')).toEqual([a.id]);
     expect(await ids('from=2026-11-19&to=2026-11-19&metal=silver')).toEqual([s.id]);
-    const page = await callJson('/api/v1/rates?limit=2&page=2', { token: manager.access });
+    const page = await callTyped(Rates, '/api/v1/rates?limit=2&page=2', { token: manager.access });
     expect(page.body.meta).toEqual({ page: 2, limit: 2, total: 3, total_pages: 2 });
   });
 
@@ -60,22 +62,22 @@ describe('metal rates', () => {
     });
     const ahead = await addRate(owner, { effective_date: '2999-01-01', rate_per_gram: 1_000_000 });
 
-    const latest = await callJson('/api/v1/rates/latest', { token: owner.access });
+    const latest = await callTyped(Latest, '/api/v1/rates/latest', { token: owner.access });
     expect(latest.res.status).toBe(200);
-    expect(latest.body.data.map((r: Json) => r.id)).toEqual([gold999.id, gold916.id, silver.id]);
+    expect(latest.body.data.map((r) => r.id)).toEqual([gold999.id, gold916.id, silver.id]);
 
-    const gold = await callJson('/api/v1/rates/latest?metal=gold&as_of=2026-11-07', { token: owner.access });
-    expect(gold.body.data.map((r: Json) => [r.purity, r.effective_date])).toEqual([
+    const gold = await callTyped(Latest, '/api/v1/rates/latest?metal=gold&as_of=2026-11-07', { token: owner.access });
+    expect(gold.body.data.map((r) => [r.purity, r.effective_date])).toEqual([
       [999, '2026-11-05'],
       [916, '2026-11-01'],
     ]);
-    const only = await callJson('/api/v1/rates/latest?metal=gold&purity=999', { token: owner.access });
-    expect(only.body.data.map((r: Json) => r.id)).toEqual([gold999.id]);
-    const future = await callJson('/api/v1/rates/latest?metal=gold&as_of=2999-12-31', { token: owner.access });
-    expect(future.body.data.map((r: Json) => r.id)).toEqual([gold999.id, ahead.id]);
+    const only = await callTyped(Latest, '/api/v1/rates/latest?metal=gold&purity=999', { token: owner.access });
+    expect(only.body.data.map((r) => r.id)).toEqual([gold999.id]);
+    const future = await callTyped(Latest, '/api/v1/rates/latest?metal=gold&as_of=2999-12-31', { token: owner.access });
+    expect(future.body.data.map((r) => r.id)).toEqual([gold999.id, ahead.id]);
 
     const empty = await newShop();
-    expect((await callJson('/api/v1/rates/latest', { token: empty.access })).body.data).toEqual([]);
+    expect((await callTyped(Latest, '/api/v1/rates/latest', { token: empty.access })).body.data).toEqual([]);
   });
 
   it('latest is as of the shop-local today: after midnight in India, before it in UTC', async () => {
@@ -86,7 +88,7 @@ describe('metal rates', () => {
       const today = await addRate(owner, { effective_date: '2026-11-30' });
       const tomorrowUtc = await addRate(owner, { effective_date: '2026-12-01', rate_per_gram: 720_000 });
       const latest = async () =>
-        (await callJson('/api/v1/rates/latest', { token: owner.access })).body.data.map((r: Json) => r.id);
+        (await callTyped(Latest, '/api/v1/rates/latest', { token: owner.access })).body.data.map((r) => r.id);
       expect(await latest()).toEqual([tomorrowUtc.id]);
       const tz = await call('/api/v1/shop', { method: 'PATCH', token: owner.access, json: { timezone: 'UTC' } });
       expect(tz.status).toBe(200);
@@ -116,7 +118,7 @@ describe('metal rates', () => {
     const r = await addRate(manager, { effective_date: '2026-11-20' });
     await addRate(manager, { effective_date: '2026-11-21' });
 
-    const fixed = await callJson(`/api/v1/rates/${r.id}`, {
+    const fixed = await callTyped(dataOf(RateSchema), `/api/v1/rates/${r.id}`, {
       method: 'PATCH',
       token: manager.access,
       json: { rate_per_gram: 715_500 },
@@ -132,17 +134,17 @@ describe('metal rates', () => {
     expect(clash.res.status).toBe(409);
     expect(clash.body.error.code).toBe('RATE_EXISTS');
 
-    const log = await callJson('/api/v1/audit?action=rate.corrected', { token: owner.access });
-    expect(log.body.data).toHaveLength(1);
-    expect(log.body.data[0]).toMatchObject({
+    const log = await auditLog(owner, 'action=rate.corrected');
+    expect(log.data).toHaveLength(1);
+    expect(log.data[0]).toMatchObject({
       actor_id: manager.user.id,
       target_type: 'rate',
       target_id: r.id,
       details: { metal: 'gold', purity: 916, kind: 'sell', rate_per_gram: { from: 712_000, to: 715_500 } },
     });
-    const created = await callJson('/api/v1/audit?action=rate.created', { token: owner.access });
-    expect(created.body.meta.total).toBe(2);
-    expect(created.body.data[1].details).toEqual({
+    const created = await auditLog(owner, 'action=rate.created');
+    expect(created.meta.total).toBe(2);
+    expect(created.data[1]?.details).toEqual({
       metal: 'gold',
       purity: 916,
       kind: 'sell',
@@ -184,9 +186,11 @@ describe('metal rates', () => {
     expect(dup.body.error.code).toBe('RATE_EXISTS');
 
     const ids = async (q: string) => {
-      const { res, body } = await callJson(`/api/v1/rates${q}`, { token: owner.access });
-      expect(res.status, JSON.stringify(body)).toBe(200);
-      return (body.data as Json[]).map((r) => r.id).sort();
+      const { res, body } = await callTyped(q.startsWith('/latest') ? Latest : Rates, `/api/v1/rates${q}`, {
+        token: owner.access,
+      });
+      expect(res.status).toBe(200);
+      return body.data.map((r) => r.id).sort();
     };
     expect(await ids('?kind=buy')).toEqual([buy.id, buy999.id].sort());
     expect(await ids('?kind=sell')).toEqual([sell.id]);
@@ -204,16 +208,16 @@ describe('metal rates', () => {
     });
     expect(clash.res.status).toBe(409);
     expect(clash.body.error.code).toBe('RATE_EXISTS');
-    const moved = await callJson(`/api/v1/rates/${buy999.id}`, {
+    const moved = await callTyped(dataOf(RateSchema), `/api/v1/rates/${buy999.id}`, {
       method: 'PATCH',
       token: owner.access,
       json: { kind: 'sell' },
     });
-    expect(moved.res.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.res.status).toBe(200);
     expect(moved.body.data.kind).toBe('sell');
     expect(await ids('/latest?kind=buy')).toEqual([buy.id]);
-    const log = await callJson('/api/v1/audit?action=rate.corrected', { token: owner.access });
-    expect(log.body.data[0].details.kind).toEqual({ from: 'buy', to: 'sell' });
+    const log = await auditLog(owner, 'action=rate.corrected');
+    expect(log.data[0]?.details?.kind).toEqual({ from: 'buy', to: 'sell' });
   });
 
   it.each(['limit=101', 'kind=mid', 'from=20261101', 'from=2026-11-10&to=2026-11-01', 'metal=iron', 'purity=916'])(
@@ -252,8 +256,8 @@ describe('metal rates', () => {
     });
     expect(res.status).toBe(404);
     expect(body.error.code).toBe('NOT_FOUND');
-    expect((await callJson('/api/v1/rates', { token: a.access })).body.data[0].rate_per_gram).toBe(712_000);
-    expect((await callJson('/api/v1/rates', { token: b.access })).body.meta.total).toBe(0);
+    expect((await callTyped(Rates, '/api/v1/rates', { token: a.access })).body.data[0]?.rate_per_gram).toBe(712_000);
+    expect((await callTyped(Rates, '/api/v1/rates', { token: b.access })).body.meta.total).toBe(0);
   });
 });
 

@@ -5,9 +5,12 @@
 import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from '../../../src/http/openapi';
 import { gstinCheckChar } from '../../../src/lib/gstin';
+import { PurchaseSchema, StockSchema } from '../../../src/shop/old-gold/schemas';
 import { csvCell, csvLine } from '../../../src/shop/reports/csv';
 import { Gstr1Schema } from '../../../src/shop/reports/gstr1';
+import { DayBookSchema, SalesSummarySchema, StockReportSchema, VoucherSchema } from '../../../src/shop/reports/schemas';
 import {
   dayBookQueries,
   exportPurchasesPage,
@@ -17,10 +20,10 @@ import {
   stockQueries,
 } from '../../../src/shop/reports/service';
 import { newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, type Json, queryPlan } from '../helpers';
+import { call, callData, callJson, type Json, queryPlan } from '../helpers';
 import { addPiece, addRate, chainBody, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
-import { addCustomer, khata, newKey, sell } from './sales-fixtures';
+import { addCustomer, khataEntry, newKey, sold as recordSale, voided } from './sales-fixtures';
 
 /** A Karnataka GSTIN with a valid check character. */
 const GSTIN_29 = `29AAPFU0939F1Z${gstinCheckChar('29AAPFU0939F1Z')}`;
@@ -31,31 +34,28 @@ interface World {
   owner: Session;
   day: string;
   period: string;
-  chain: Json;
-  ring: Json;
-  sales: Record<string, Json>;
+  chain: Awaited<ReturnType<typeof addProduct>>;
+  ring: Awaited<ReturnType<typeof addProduct>>;
+  sales: Record<string, Awaited<ReturnType<typeof sold>>>;
   purchaseTotal: number;
 }
 let w: World;
 let purchaseNumber: string;
 
 async function sold(s: Session, body: Json) {
-  const { res, body: out } = await sell(s, body);
-  expect(res.status, JSON.stringify(out)).toBe(201);
-  return out.data as Json;
+  const { res, body: out } = await recordSale(s, body);
+  expect(res.status).toBe(201);
+  return out.data;
 }
 
 /** An old gold purchase voucher through the API, paid in cash; returns it. */
-async function purchaseVoucher(owner: Session, lines: Json[], amount: number) {
-  const { res, body } = await callJson('/api/v1/old-gold/purchases', {
+const purchaseVoucher = (owner: Session, lines: Json[], amount: number) =>
+  callData(PurchaseSchema, 201, '/api/v1/old-gold/purchases', {
     method: 'POST',
     token: owner.access,
     headers: { 'Idempotency-Key': newKey() },
     json: { seller: { name: NASTY, address: 'Dadar, Mumbai' }, lines, payments: [{ method: 'cash', amount }] },
   });
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body.data as Json;
-}
 
 beforeAll(async () => {
   const owner = await registeredShop();
@@ -73,7 +73,7 @@ beforeAll(async () => {
   const buyer = { name: NASTY, address: '4 Linking Road, Mumbai', state_code: '27' };
   const line = (quantity = 1) => [{ product_id: chain.id, quantity }];
 
-  const sales: Record<string, Json> = {
+  const sales: World['sales'] = {
     cash: await sold(owner, { items: line(), buyer, payment_method: 'cash' }),
     b2b: await sold(owner, {
       items: line(),
@@ -111,11 +111,11 @@ beforeAll(async () => {
       payment_method: 'cash',
     }),
   };
-  const v = await callJson(`/api/v1/sales/${sales.voided!.id}/void`, { method: 'POST', token: owner.access });
+  const v = await voided(owner, sales.voided!.id);
   expect(v.res.status).toBe(200);
-  const paid = await khata(owner, regular.id, { type: 'payment', amount: 1_000_000, method: 'cash' });
-  expect(paid.res.status, JSON.stringify(paid.body)).toBe(201);
-  const day = sales.cash!.business_date as string;
+  const paid = await khataEntry(owner, regular.id, { type: 'payment', amount: 1_000_000, method: 'cash' });
+  expect(paid.res.status).toBe(201);
+  const day = sales.cash!.business_date;
   // 8 g of 916 at the 916 buy rate, and 1 g of 999 at that rate scaled to 999.
   const voucher = await purchaseVoucher(
     owner,
@@ -125,19 +125,17 @@ beforeAll(async () => {
     ],
     4_400_000 + Math.round((550_000 * 999) / 916),
   );
-  const purchaseTotal = voucher.total as number;
-  purchaseNumber = voucher.voucher_number as string;
+  const purchaseTotal = voucher.total;
+  purchaseNumber = voucher.voucher_number;
   w = { owner, day, period: day.slice(0, 7), chain, ring, sales, purchaseTotal };
 });
 
-const get = (path: string, s: Session = w.owner, headers: Record<string, string> = {}) =>
-  callJson(path, { token: s.access, headers });
+/** GET as the owner unless told; for refusals. */
+const get = (path: string, s: Session = w.owner) => callJson(path, { token: s.access });
 
-async function data(path: string) {
-  const { res, body } = await get(path);
-  expect(res.status, JSON.stringify(body)).toBe(200);
-  return body.data as Json;
-}
+/** A report's `data`, typed by the route's schema. */
+const data = <S extends z.ZodType>(schema: S, path: string, s: Session = w.owner) =>
+  callData(schema, 200, path, { token: s.access });
 
 /** One number from D1. */
 const one = async (sql: string, ...binds: unknown[]) =>
@@ -147,8 +145,8 @@ const one = async (sql: string, ...binds: unknown[]) =>
 
 describe('reports: day book', () => {
   it('every tender of the day: sales in, the void handed back, the khata collection, the purchase payout; totals are the rows’ sums', async () => {
-    const book = await data(`/api/v1/reports/day-book?date=${w.day}`);
-    const tender = (t: string) => book.tenders.find((x: Json) => x.tender === t);
+    const book = await data(DayBookSchema, `/api/v1/reports/day-book?date=${w.day}`);
+    const tender = (t: string) => book.tenders.find((x) => x.tender === t);
     const shop = w.owner.shop.id;
     const salePaid = (method: string) =>
       one(
@@ -182,39 +180,36 @@ describe('reports: day book', () => {
     });
     // The tenders' sums are the entries' sums, and the totals the tenders'.
     for (const t of book.tenders) {
-      const mine = book.entries.filter((e: Json) => e.tender === t.tender);
-      expect(t.amount_in).toBe(mine.reduce((a: number, e: Json) => a + e.amount_in, 0));
-      expect(t.amount_out).toBe(mine.reduce((a: number, e: Json) => a + e.amount_out, 0));
+      const mine = book.entries.filter((e) => e.tender === t.tender);
+      expect(t.amount_in).toBe(mine.reduce((a, e) => a + e.amount_in, 0));
+      expect(t.amount_out).toBe(mine.reduce((a, e) => a + e.amount_out, 0));
       expect(t.net).toBe(t.amount_in - t.amount_out);
     }
-    expect(book.totals.amount_in).toBe(book.tenders.reduce((a: number, t: Json) => a + t.amount_in, 0));
+    expect(book.totals.amount_in).toBe(book.tenders.reduce((a, t) => a + t.amount_in, 0));
     expect(book.totals.net).toBe(book.totals.amount_in - book.totals.amount_out);
     // The voided sale shows twice: sold (in) and handed back (out), under its number.
-    const voidedRows = book.entries.filter((e: Json) => e.document === w.sales.voided!.invoice_number);
-    expect(voidedRows.map((e: Json) => [e.kind, e.tender, e.amount_in, e.amount_out])).toEqual([
-      ['sale', 'cash', w.sales.voided!.payments[0].amount, 0],
+    const voidedRows = book.entries.filter((e) => e.document === w.sales.voided!.invoice_number);
+    expect(voidedRows.map((e) => [e.kind, e.tender, e.amount_in, e.amount_out])).toEqual([
+      ['sale', 'cash', w.sales.voided!.payments[0]?.amount, 0],
       ['sale', 'old_gold', w.sales.voided!.exchange_total, 0],
-      ['void', 'cash', 0, w.sales.voided!.payments[0].amount],
+      ['void', 'cash', 0, w.sales.voided!.payments[0]?.amount],
       ['void', 'old_gold', 0, w.sales.voided!.exchange_total],
     ]);
-    expect(book.entries.filter((e: Json) => e.kind === 'khata_payment')).toEqual([
+    expect(book.entries.filter((e) => e.kind === 'khata_payment')).toEqual([
       expect.objectContaining({ tender: 'cash', amount_in: 1_000_000, party: NASTY }),
     ]);
-    expect(book.entries.filter((e: Json) => e.kind === 'purchase').map((e: Json) => e.tender)).toEqual([
-      'cash',
-      'old_gold',
-    ]);
+    expect(book.entries.filter((e) => e.kind === 'purchase').map((e) => e.tender)).toEqual(['cash', 'old_gold']);
   });
 
   it('another day is empty', async () => {
-    const book = await data('/api/v1/reports/day-book?date=2020-01-01');
+    const book = await data(DayBookSchema, '/api/v1/reports/day-book?date=2020-01-01');
     expect(book.entries).toEqual([]);
     expect(book.totals).toEqual({ amount_in: 0, amount_out: 0, net: 0 });
   });
 });
 
 describe('reports: sales summary', () => {
-  const sum = (rows: Json[], k: string) => rows.reduce((a, r) => a + r[k], 0);
+  const sum = (rows: readonly object[], k: string) => rows.reduce<number>((a, r) => a + (r as Json)[k], 0);
 
   it('totals equal the sales’ and lines’ sums; voids apart; every grouping adds up to the same totals', async () => {
     const shop = w.owner.shop.id;
@@ -222,7 +217,7 @@ describe('reports: sales summary', () => {
       one(`SELECT coalesce(sum(${expr}), 0) AS n FROM ${table} WHERE s.shop_id = ? AND s.status = ?`, shop, status);
     const joined = 'sales s JOIN sale_items i ON i.sale_id = s.id';
     for (const group of ['day', 'category', 'cashier', 'metal']) {
-      const r = await data(`/api/v1/reports/sales?from=${w.day}&to=${w.day}&group=${group}`);
+      const r = await data(SalesSummarySchema, `/api/v1/reports/sales?from=${w.day}&to=${w.day}&group=${group}`);
       for (const status of ['completed', 'voided'] as const) {
         const t = r.totals[status];
         expect(t.total, `${group} ${status}`).toBe(await q(status, 's.total'));
@@ -235,21 +230,23 @@ describe('reports: sales summary', () => {
           await one('SELECT count(*) AS n FROM sales WHERE shop_id = ? AND status = ?', shop, status),
         );
         const rows = status === 'completed' ? r.groups : r.voided;
-        for (const k of ['taxable', 'cgst', 'sgst', 'igst', 'line_total', 'pieces', 'net_weight_mg']) {
+        for (const k of ['taxable', 'cgst', 'sgst', 'igst', 'line_total', 'pieces', 'net_weight_mg'] as const) {
           expect(sum(rows, k), `${group} ${status} ${k}`).toBe(t[k]);
         }
       }
     }
-    expect((await data(`/api/v1/reports/sales?from=${w.day}&to=${w.day}`)).totals.voided.invoices).toBe(1);
-    const byMetal = await data(`/api/v1/reports/sales?from=${w.day}&to=${w.day}&group=metal`);
-    expect(byMetal.groups.map((g: Json) => g.key)).toEqual(['gold']);
-    expect(byMetal.groups[0].total).toBeNull();
-    const byCategory = await data(`/api/v1/reports/sales?from=${w.day}&to=${w.day}&group=category`);
-    expect(byCategory.groups.map((g: Json) => [g.key, g.invoices])).toEqual([
+    expect(
+      (await data(SalesSummarySchema, `/api/v1/reports/sales?from=${w.day}&to=${w.day}`)).totals.voided.invoices,
+    ).toBe(1);
+    const byMetal = await data(SalesSummarySchema, `/api/v1/reports/sales?from=${w.day}&to=${w.day}&group=metal`);
+    expect(byMetal.groups.map((g) => g.key)).toEqual(['gold']);
+    expect(byMetal.groups[0]?.total).toBeNull();
+    const byCategory = await data(SalesSummarySchema, `/api/v1/reports/sales?from=${w.day}&to=${w.day}&group=category`);
+    expect(byCategory.groups.map((g) => [g.key, g.invoices])).toEqual([
       ['chain', 5],
       ['ring', 1],
     ]);
-    const byCashier = await data(`/api/v1/reports/sales?from=${w.day}&to=${w.day}&group=cashier`);
+    const byCashier = await data(SalesSummarySchema, `/api/v1/reports/sales?from=${w.day}&to=${w.day}&group=cashier`);
     expect(byCashier.groups).toEqual([
       expect.objectContaining({ key: w.owner.user.id, label: 'Owner', invoices: 7 - 1 }),
     ]);
@@ -264,9 +261,9 @@ describe('reports: sales summary', () => {
 
 describe('reports: stock', () => {
   it('pieces and counted units by metal and purity; fine weight exact; valued at today’s sell rate; old gold held', async () => {
-    const s = await data('/api/v1/reports/stock');
-    const g916 = s.groups.find((g: Json) => g.metal === 'gold' && g.purity === 916);
-    const g750 = s.groups.find((g: Json) => g.metal === 'gold' && g.purity === 750);
+    const s = await data(StockReportSchema, '/api/v1/reports/stock');
+    const g916 = s.groups.find((g) => g.metal === 'gold' && g.purity === 916)!;
+    const g750 = s.groups.find((g) => g.metal === 'gold' && g.purity === 750)!;
     const chainStock = await one('SELECT stock AS n FROM products WHERE id = ?', w.chain.id);
     expect(chainStock).toBe(50 - 1 - 1 - 2 - 1 - 1); // the void restored its unit
     // 916: the counted chains and the 916 ring piece; 750: the ring piece still in stock.
@@ -285,13 +282,13 @@ describe('reports: stock', () => {
     expect(g750.rate_per_gram).toBe(Math.round((600_000 * 750) / 916));
     expect(g750.rate_source).toBe('scaled_from_916');
     expect(g750.fine_weight_mg).toBe(3_750);
-    const metal = s.metals.find((m: Json) => m.metal === 'gold');
+    const metal = s.metals.find((m) => m.metal === 'gold')!;
     expect(metal.fine_weight_mg).toBe(g916.fine_weight_mg + g750.fine_weight_mg);
-    expect(metal.value).toBe(g916.value + g750.value);
+    expect(metal.value).toBe(g916.value! + g750.value!);
     // Old gold held is /old-gold/stock's answer: the exchange that stood (the voided one's went back)
     // and the voucher's two lines.
-    const exchanged = w.sales.exchange!.exchange[0].net_weight_mg;
-    const gold = s.old_gold.find((m: Json) => m.metal === 'gold');
+    const exchanged = w.sales.exchange!.exchange[0]!.net_weight_mg;
+    const gold = s.old_gold.find((m) => m.metal === 'gold');
     expect(gold).toEqual({
       metal: 'gold',
       net_weight_mg: 9_000 + exchanged,
@@ -299,13 +296,13 @@ describe('reports: stock', () => {
       purchased: { net_weight_mg: 9_000, fine_weight_mg: 999 + 7_328 },
       exchanged: { net_weight_mg: exchanged, fine_weight_mg: Math.round((exchanged * 916) / 1000) },
     });
-    expect(s.old_gold).toEqual((await data('/api/v1/old-gold/stock')) as Json[]);
+    expect(s.old_gold).toEqual(await data(StockSchema, '/api/v1/old-gold/stock'));
   });
 });
 
 describe('reports: GSTR-1', () => {
   it('the month in the portal’s format: valid against the schema, every section summing to the invoices', async () => {
-    const g = await data(`/api/v1/reports/gstr1?period=${w.period}`);
+    const g = await data(Gstr1Schema, `/api/v1/reports/gstr1?period=${w.period}`);
     expect(Gstr1Schema.safeParse(g).error).toBeUndefined();
     expect(g.fp).toBe(`${w.period.slice(5)}${w.period.slice(0, 4)}`);
     const s = w.sales;
@@ -362,22 +359,22 @@ describe('reports: GSTR-1', () => {
     );
     const paise = (x: number) => Math.round(x * 100);
     const itemsTxval = [
-      ...g.b2b.flatMap((b: Json) => b.inv.flatMap((i: Json) => i.itms.map((t: Json) => t.itm_det.txval))),
-      ...g.b2cl.flatMap((b: Json) => b.inv.flatMap((i: Json) => i.itms.map((t: Json) => t.itm_det.txval))),
-      ...g.b2cs.map((b: Json) => b.txval),
+      ...g.b2b.flatMap((b) => b.inv.flatMap((i) => i.itms.map((t) => t.itm_det.txval))),
+      ...g.b2cl.flatMap((b) => b.inv.flatMap((i) => i.itms.map((t) => t.itm_det.txval))),
+      ...g.b2cs.map((b) => b.txval),
     ];
-    expect(itemsTxval.reduce((a: number, x: number) => a + paise(x), 0)).toBe(taxable);
+    expect(itemsTxval.reduce((a, x) => a + paise(x), 0)).toBe(taxable);
     const hsn = [...g.hsn.hsn_b2b, ...g.hsn.hsn_b2c];
-    expect(hsn.reduce((a: number, h: Json) => a + paise(h.txval), 0)).toBe(taxable);
+    expect(hsn.reduce((a, h) => a + paise(h.txval), 0)).toBe(taxable);
     expect(g.hsn.hsn_b2b).toEqual([expect.objectContaining({ hsn_sc: '7113', uqc: 'GMS', qty: 10, rt: 3 })]);
     const netMg = await one(
       `SELECT sum(i.net_weight_mg) AS n FROM sales s JOIN sale_items i ON i.sale_id = s.id
        WHERE s.shop_id = ? AND s.status = 'completed' AND s.buyer ->> '$.gstin' IS NULL`,
       shop,
     );
-    expect(g.hsn.hsn_b2c.reduce((a: number, h: Json) => a + h.qty * 1000, 0)).toBe(netMg);
+    expect(g.hsn.hsn_b2c.reduce((a, h) => a + h.qty * 1000, 0)).toBe(netMg);
     // The voided invoice is only a cancelled document: 7 issued from the first number to the last.
-    const numbers = Object.values(s).map((x) => x.invoice_number as string);
+    const numbers = Object.values(s).map((x) => x.invoice_number);
     expect(g.doc_issue.doc_det).toEqual([
       {
         doc_num: 1,
@@ -418,9 +415,7 @@ describe('reports: GSTR-1', () => {
 
 describe('reports: accounting export', () => {
   it('JSON: every issued sale and the purchase voucher, each balanced; totals equal the documents', async () => {
-    const res = await call(`/api/v1/reports/export?from=${w.day}&to=${w.day}`, { token: w.owner.access });
-    expect(res.status).toBe(200);
-    const vouchers = ((await res.json()) as Json).data as Json[];
+    const vouchers = await data(z.array(VoucherSchema), `/api/v1/reports/export?from=${w.day}&to=${w.day}`);
     const sales = vouchers.filter((v) => v.type === 'sales');
     expect(sales.map((v) => v.number).sort()).toEqual(
       Object.entries(w.sales)
@@ -434,7 +429,7 @@ describe('reports: accounting export', () => {
     );
     for (const v of vouchers) {
       expect(
-        v.entries.reduce((a: number, e: Json) => a + e.debit, 0),
+        v.entries.reduce((a, e) => a + e.debit, 0),
         v.number,
       ).toBe(0);
     }
@@ -539,14 +534,14 @@ describe('reports: access', () => {
 
   it('another shop sees none of this shop’s business', async () => {
     const other = await registeredShop();
-    const book = (await get(`/api/v1/reports/day-book?date=${w.day}`, other)).body.data;
+    const book = await data(DayBookSchema, `/api/v1/reports/day-book?date=${w.day}`, other);
     expect(book.entries).toEqual([]);
-    const summary = (await get(`/api/v1/reports/sales?from=${w.day}&to=${w.day}`, other)).body.data;
+    const summary = await data(SalesSummarySchema, `/api/v1/reports/sales?from=${w.day}&to=${w.day}`, other);
     expect(summary.totals.completed.invoices).toBe(0);
-    const stock = (await get('/api/v1/reports/stock', other)).body.data;
+    const stock = await data(StockReportSchema, '/api/v1/reports/stock', other);
     expect(stock.groups).toEqual([]);
-    expect(stock.old_gold.every((m: Json) => m.net_weight_mg === 0)).toBe(true);
-    const g = (await get(`/api/v1/reports/gstr1?period=${w.period}`, other)).body.data;
+    expect(stock.old_gold.every((m) => m.net_weight_mg === 0)).toBe(true);
+    const g = await data(Gstr1Schema, `/api/v1/reports/gstr1?period=${w.period}`, other);
     expect([g.b2b, g.b2cl, g.b2cs, g.hsn.hsn_b2c, g.doc_issue.doc_det]).toEqual([[], [], [], [], []]);
     const res = await call(`/api/v1/reports/export?from=${w.day}&to=${w.day}`, { token: other.access });
     expect(await res.json()).toEqual({ success: true, data: [] });

@@ -1,11 +1,27 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
+import { dataOf, pageOf } from '../../../src/http/openapi';
+import { CustomerSchema } from '../../../src/shop/customers/schemas';
+import { SaleSchema } from '../../../src/shop/sales/schemas';
+import { auditLog, newShop, newStaff } from '../fixtures';
+import { call, callJson, callTyped, type Json } from '../helpers';
 import { addProduct } from './catalog-fixtures';
-import { addCustomer, khata, newKey, sell, setCashierDiscountLimit, stockOf, writesOf } from './sales-fixtures';
+import {
+  addCustomer,
+  khataEntry,
+  ledgerOf,
+  newKey,
+  sell,
+  setCashierDiscountLimit,
+  sold,
+  stockOf,
+  voided,
+  voidSale,
+  writesOf,
+} from './sales-fixtures';
 
-const voidSale = (s: Session, id: string) => callJson(`/api/v1/sales/${id}/void`, { method: 'POST', token: s.access });
+const Sale = dataOf(SaleSchema);
+const Sales = pageOf(SaleSchema);
 
 describe('sales: recording', () => {
   it('a cashier sells at base price: stock drops, totals are integers, the sale reads back', async () => {
@@ -15,7 +31,7 @@ describe('sales: recording', () => {
     const chain = await addProduct(owner, { base_price: 300_000, stock: 2 });
     await setCashierDiscountLimit(owner, 200);
 
-    const { res, body } = await sell(cashier, {
+    const { res, body } = await sold(cashier, {
       items: [
         { product_id: ring.id, quantity: 2 },
         { product_id: chain.id, quantity: 1 },
@@ -24,7 +40,7 @@ describe('sales: recording', () => {
       payment_method: 'upi',
       note: ' <i>Diwali</i> ',
     });
-    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect(res.status).toBe(201);
     expect(res.headers.get('Idempotent-Replayed')).toBeNull();
     // An unregistered shop (no GSTIN): no tax, no round-off, a bill of supply — v1's total.
     expect(body.data).toMatchObject({
@@ -78,7 +94,7 @@ describe('sales: recording', () => {
     });
     expect(await stockOf(ring.id)).toBe(3);
     expect(await stockOf(chain.id)).toBe(1);
-    const got = await callJson(`/api/v1/sales/${body.data.id}`, { token: cashier.access });
+    const got = await callTyped(Sale, `/api/v1/sales/${body.data.id}`, { token: cashier.access });
     expect(got.body.data).toEqual(body.data);
   });
 
@@ -91,7 +107,7 @@ describe('sales: recording', () => {
     const refused = await sell(cashier, { items, payment_method: 'cash' });
     expect(refused.res.status).toBe(403);
     expect(await stockOf(p.id)).toBe(5);
-    const ok = await sell(manager, { items, payment_method: 'cash' });
+    const ok = await sold(manager, { items, payment_method: 'cash' });
     expect(ok.res.status).toBe(201);
     expect(ok.body.data.items[0]).toMatchObject({ unit_price: 9_000, line_total: 18_000 });
     expect(ok.body.data.total).toBe(18_000);
@@ -130,7 +146,7 @@ describe('sales: recording', () => {
     });
     expect(res.status).toBe(422);
     expect(body.error.code).toBe('INVALID_DISCOUNT');
-    const full = await sell(owner, {
+    const full = await sold(owner, {
       items: [{ product_id: p.id, quantity: 1 }],
       discount: 1000,
       payment_method: 'cash',
@@ -218,29 +234,28 @@ describe('sales: discounts', () => {
     const cashier = await newStaff(owner, 'cashier');
     const p = await addProduct(owner, { base_price: 10_000, stock: 5 });
     const cust = await addCustomer(owner, { credit_limit: 100_000 });
-    const sale = (discount: number) =>
-      sell(cashier, {
-        customer_id: cust.id,
-        items: [{ product_id: p.id, quantity: 2 }],
-        discount,
-        payment_method: 'khata',
-      });
+    const sale = (discount: number) => ({
+      customer_id: cust.id,
+      items: [{ product_id: p.id, quantity: 2 }],
+      discount,
+      payment_method: 'khata',
+    });
     const before = await writesOf(owner.shop.id);
 
     // The default limit is 0: a cashier gives no discount at all.
-    const none = await sale(1);
+    const none = await sell(cashier, sale(1));
     expect(none.res.status, JSON.stringify(none.body)).toBe(403);
     expect(none.body.error.code).toBe('FORBIDDEN');
     expect(none.body.error.details).toEqual([{ path: 'discount', message: expect.stringContaining('0 bp') }]);
 
     await setCashierDiscountLimit(owner, 500); // 5 %: 1000 of a 20,000 subtotal
-    const over = await sale(1001);
+    const over = await sell(cashier, sale(1001));
     expect(over.res.status).toBe(403);
     expect(over.body.error.code).toBe('FORBIDDEN');
     expect(await writesOf(owner.shop.id)).toEqual(before);
 
-    const atLimit = await sale(1000);
-    expect(atLimit.res.status, JSON.stringify(atLimit.body)).toBe(201);
+    const atLimit = await sold(cashier, sale(1000));
+    expect(atLimit.res.status).toBe(201);
     expect(atLimit.body.data).toMatchObject({ subtotal: 20_000, discount: 1000, total: 19_000 });
     expect(await stockOf(p.id)).toBe(3);
   });
@@ -253,12 +268,12 @@ describe('sales: discounts', () => {
       [manager, 10_000],
       [owner, 9_999],
     ] as const) {
-      const { res, body } = await sell(s, {
+      const { res, body } = await sold(s, {
         items: [{ product_id: p.id, quantity: 1 }],
         discount,
         payment_method: 'cash',
       });
-      expect(res.status, JSON.stringify(body)).toBe(201);
+      expect(res.status).toBe(201);
       expect(body.data.total).toBe(10_000 - discount);
     }
   });
@@ -270,12 +285,12 @@ describe('sales: discounts', () => {
     await setCashierDiscountLimit(owner, 1000);
     const p = await addProduct(owner, { base_price: 10_000, stock: 5 });
     const item = [{ product_id: p.id, quantity: 1 }];
-    const byCashier = (await sell(cashier, { items: item, discount: 1000, payment_method: 'cash' })).body.data;
-    const byManager = (await sell(manager, { items: item, discount: 4000, payment_method: 'upi' })).body.data;
-    await sell(cashier, { items: item, payment_method: 'cash' });
+    const byCashier = (await sold(cashier, { items: item, discount: 1000, payment_method: 'cash' })).body.data;
+    const byManager = (await sold(manager, { items: item, discount: 4000, payment_method: 'upi' })).body.data;
+    await sold(cashier, { items: item, payment_method: 'cash' });
 
-    const audit = await callJson('/api/v1/audit?action=sale.discounted', { token: owner.access });
-    expect(audit.body.data).toEqual([
+    const audit = await auditLog(owner, 'action=sale.discounted');
+    expect(audit.data).toEqual([
       expect.objectContaining({
         actor_id: manager.user.id,
         target_type: 'sale',
@@ -298,17 +313,17 @@ describe('sales: khata', () => {
     const cust = await addCustomer(owner, { credit_limit: 50_000 });
     const p = await addProduct(owner, { base_price: 20_000, stock: 5 });
     await setCashierDiscountLimit(owner, 250);
-    const { res, body } = await sell(cashier, {
+    const { res, body } = await sold(cashier, {
       customer_id: cust.id,
       items: [{ product_id: p.id, quantity: 2 }],
       discount: 1000,
       payment_method: 'khata',
     });
-    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect(res.status).toBe(201);
     expect(body.data).toMatchObject({ customer_id: cust.id, total: 39_000, payment_method: 'khata' });
-    const ledger = await callJson(`/api/v1/customers/${cust.id}/khata`, { token: cashier.access });
-    expect(ledger.body.data.balance).toBe(39_000);
-    expect(ledger.body.data.entries).toEqual([
+    const ledger = await ledgerOf(cashier, cust.id);
+    expect(ledger.data.balance).toBe(39_000);
+    expect(ledger.data.entries).toEqual([
       expect.objectContaining({ type: 'credit', amount: 39_000, balance_after: 39_000, sale_id: body.data.id }),
     ]);
   });
@@ -351,13 +366,16 @@ describe('sales: khata', () => {
     const owner = await newShop();
     const cust = await addCustomer(owner);
     const p = await addProduct(owner, { stock: 1 });
-    const { body } = await sell(owner, {
+    const { body } = await sold(owner, {
       customer_id: cust.id,
       items: [{ product_id: p.id, quantity: 1 }],
       payment_method: 'card',
     });
     expect(body.data.customer_id).toBe(cust.id);
-    expect((await callJson(`/api/v1/customers/${cust.id}`, { token: owner.access })).body.data.khata_balance).toBe(0);
+    expect(
+      (await callTyped(dataOf(CustomerSchema), `/api/v1/customers/${cust.id}`, { token: owner.access })).body.data
+        .khata_balance,
+    ).toBe(0);
   });
 });
 
@@ -370,25 +388,25 @@ describe('sales: reading', () => {
     const cust = await addCustomer(owner);
     const p = await addProduct(owner, { stock: 10 });
     const item = [{ product_id: p.id, quantity: 1 }];
-    const s1 = (await sell(c1, { items: item, payment_method: 'cash' })).body.data;
-    const s2 = (await sell(c2, { customer_id: cust.id, items: item, payment_method: 'cash' })).body.data;
-    const s3 = (await sell(c1, { items: item, payment_method: 'upi' })).body.data;
+    const s1 = (await sold(c1, { items: item, payment_method: 'cash' })).body.data;
+    const s2 = (await sold(c2, { customer_id: cust.id, items: item, payment_method: 'cash' })).body.data;
+    const s3 = (await sold(c1, { items: item, payment_method: 'upi' })).body.data;
 
-    const own = await callJson('/api/v1/sales', { token: c1.access });
-    expect(own.body.data.map((s: Json) => s.id)).toEqual([s3.id, s1.id]);
-    expect(own.body.data[0].items).toEqual(s3.items);
+    const own = await callTyped(Sales, '/api/v1/sales', { token: c1.access });
+    expect(own.body.data.map((s) => s.id)).toEqual([s3.id, s1.id]);
+    expect(own.body.data[0]?.items).toEqual(s3.items);
     expect((await call(`/api/v1/sales/${s2.id}`, { token: c1.access })).status).toBe(404);
 
-    const all = await callJson('/api/v1/sales?limit=2', { token: manager.access });
-    expect(all.body.data.map((s: Json) => s.id)).toEqual([s3.id, s2.id]);
+    const all = await callTyped(Sales, '/api/v1/sales?limit=2', { token: manager.access });
+    expect(all.body.data.map((s) => s.id)).toEqual([s3.id, s2.id]);
     expect(all.body.meta).toEqual({ page: 1, limit: 2, total: 3, total_pages: 2 });
-    const byCustomer = await callJson(`/api/v1/sales?customer_id=${cust.id}`, { token: manager.access });
-    expect(byCustomer.body.data.map((s: Json) => s.id)).toEqual([s2.id]);
-    expect((await callJson(`/api/v1/sales/${s2.id}`, { token: manager.access })).body.data).toEqual(s2);
+    const byCustomer = await callTyped(Sales, `/api/v1/sales?customer_id=${cust.id}`, { token: manager.access });
+    expect(byCustomer.body.data.map((s) => s.id)).toEqual([s2.id]);
+    expect((await callTyped(Sale, `/api/v1/sales/${s2.id}`, { token: manager.access })).body.data).toEqual(s2);
 
     const today = new Date().toISOString().slice(0, 10);
     const count = async (q: string) =>
-      (await callJson(`/api/v1/sales?${q}`, { token: manager.access })).body.meta.total;
+      (await callTyped(Sales, `/api/v1/sales?${q}`, { token: manager.access })).body.meta.total;
     expect(await count(`from=${today}&to=${today}`)).toBe(3);
     expect(await count('to=2000-01-01')).toBe(0);
     expect(await count(`from=${encodeURIComponent(s2.created_at)}`)).toBeGreaterThanOrEqual(2);
@@ -405,7 +423,7 @@ describe('sales: void', () => {
     const a = await addProduct(owner, { base_price: 10_000, stock: 5 });
     const b = await addProduct(owner, { base_price: 5_000, stock: 5 });
     const sale = (
-      await sell(owner, {
+      await sold(owner, {
         customer_id: cust.id,
         items: [
           { product_id: a.id, quantity: 2 },
@@ -416,14 +434,14 @@ describe('sales: void', () => {
     ).body.data;
     expect(await stockOf(a.id)).toBe(3);
 
-    const voided = await voidSale(manager, sale.id);
-    expect(voided.res.status, JSON.stringify(voided.body)).toBe(200);
-    expect(voided.body.data).toMatchObject({ id: sale.id, status: 'voided', voided_at: expect.any(String) });
+    const done = await voided(manager, sale.id);
+    expect(done.res.status).toBe(200);
+    expect(done.body.data).toMatchObject({ id: sale.id, status: 'voided', voided_at: expect.any(String) });
     expect(await stockOf(a.id)).toBe(5);
     expect(await stockOf(b.id)).toBe(5);
-    const ledger = await callJson(`/api/v1/customers/${cust.id}/khata`, { token: owner.access });
-    expect(ledger.body.data.balance).toBe(0);
-    expect(ledger.body.data.entries[0]).toMatchObject({
+    const ledger = await ledgerOf(owner, cust.id);
+    expect(ledger.data.balance).toBe(0);
+    expect(ledger.data.entries[0]).toMatchObject({
       type: 'payment',
       amount: 25_000,
       // A reversal, not money received: no tender, so it never counts as cash.
@@ -433,7 +451,7 @@ describe('sales: void', () => {
       note: `void of sale ${sale.id}`,
       created_by: manager.user.id,
     });
-    expect(ledger.body.data.entries[1]).toMatchObject({ type: 'credit', sale_id: sale.id, method: null });
+    expect(ledger.data.entries[1]).toMatchObject({ type: 'credit', sale_id: sale.id, method: null });
 
     const before = await writesOf(owner.shop.id);
     const again = await voidSale(manager, sale.id);
@@ -441,10 +459,12 @@ describe('sales: void', () => {
     expect(again.body.error.code).toBe('ALREADY_VOIDED');
     expect(await writesOf(owner.shop.id)).toEqual(before);
 
-    const audit = await callJson('/api/v1/audit?action=sale.voided', { token: owner.access });
-    expect(audit.body.data).toHaveLength(1);
-    expect(audit.body.data[0]).toMatchObject({ actor_id: manager.user.id, target_type: 'sale', target_id: sale.id });
-    expect((await callJson(`/api/v1/sales/${sale.id}`, { token: owner.access })).body.data.status).toBe('voided');
+    const audit = await auditLog(owner, 'action=sale.voided');
+    expect(audit.data).toHaveLength(1);
+    expect(audit.data[0]).toMatchObject({ actor_id: manager.user.id, target_type: 'sale', target_id: sale.id });
+    expect((await callTyped(Sale, `/api/v1/sales/${sale.id}`, { token: owner.access })).body.data.status).toBe(
+      'voided',
+    );
   });
 
   it('concurrent voids of one sale: one wins, stock and balance are restored once', async () => {
@@ -452,14 +472,14 @@ describe('sales: void', () => {
     const cust = await addCustomer(owner, { credit_limit: 100_000 });
     const p = await addProduct(owner, { base_price: 1_000, stock: 4 });
     const sale = (
-      await sell(owner, { customer_id: cust.id, items: [{ product_id: p.id, quantity: 3 }], payment_method: 'khata' })
+      await sold(owner, { customer_id: cust.id, items: [{ product_id: p.id, quantity: 3 }], payment_method: 'khata' })
     ).body.data;
     const results = await Promise.all(Array.from({ length: 8 }, () => voidSale(owner, sale.id)));
     expect(results.map((r) => r.res.status).sort()).toEqual([200, ...Array(7).fill(409)]);
     expect(await stockOf(p.id)).toBe(4);
-    const ledger = await callJson(`/api/v1/customers/${cust.id}/khata`, { token: owner.access });
-    expect(ledger.body.data.balance).toBe(0);
-    expect(ledger.body.meta.total).toBe(2);
+    const ledger = await ledgerOf(owner, cust.id);
+    expect(ledger.data.balance).toBe(0);
+    expect(ledger.meta.total).toBe(2);
     const audits = await env.DB.prepare(
       "SELECT count(*) AS n FROM audit_log WHERE action = 'sale.voided' AND target_id = ?",
     )
@@ -473,15 +493,17 @@ describe('sales: void', () => {
     const other = await newShop();
     const cashier = await newStaff(owner, 'cashier');
     const p = await addProduct(owner, { stock: 3 });
-    const sale = (await sell(cashier, { items: [{ product_id: p.id, quantity: 1 }], payment_method: 'cash' })).body
+    const sale = (await sold(cashier, { items: [{ product_id: p.id, quantity: 1 }], payment_method: 'cash' })).body
       .data;
     expect((await voidSale(cashier, sale.id)).res.status).toBe(403);
     expect((await call(`/api/v1/sales/${sale.id}`, { token: other.access })).status).toBe(404);
     expect((await voidSale(other, sale.id)).res.status).toBe(404);
-    const list = await callJson('/api/v1/sales', { token: other.access });
+    const list = await callTyped(Sales, '/api/v1/sales', { token: other.access });
     expect(list.body.meta.total).toBe(0);
     expect(await stockOf(p.id)).toBe(2);
-    expect((await callJson(`/api/v1/sales/${sale.id}`, { token: owner.access })).body.data.status).toBe('completed');
+    expect((await callTyped(Sale, `/api/v1/sales/${sale.id}`, { token: owner.access })).body.data.status).toBe(
+      'completed',
+    );
   });
 
   it('a khata sale of a customer deleted since is not voided: 409 CUSTOMER_DELETED, nothing written', async () => {
@@ -489,9 +511,9 @@ describe('sales: void', () => {
     const cust = await addCustomer(owner, { credit_limit: 100_000 });
     const p = await addProduct(owner, { base_price: 10_000, stock: 3 });
     const sale = (
-      await sell(owner, { customer_id: cust.id, items: [{ product_id: p.id, quantity: 1 }], payment_method: 'khata' })
+      await sold(owner, { customer_id: cust.id, items: [{ product_id: p.id, quantity: 1 }], payment_method: 'khata' })
     ).body.data;
-    expect((await khata(owner, cust.id, { type: 'payment', amount: 10_000 })).res.status).toBe(201);
+    expect((await khataEntry(owner, cust.id, { type: 'payment', amount: 10_000 })).res.status).toBe(201);
     expect((await call(`/api/v1/customers/${cust.id}`, { method: 'DELETE', token: owner.access })).status).toBe(204);
     const before = await writesOf(owner.shop.id);
 
@@ -500,7 +522,9 @@ describe('sales: void', () => {
     expect(refused.body.error.code).toBe('CUSTOMER_DELETED');
     expect(await writesOf(owner.shop.id)).toEqual(before);
     expect(await stockOf(p.id)).toBe(2);
-    expect((await callJson(`/api/v1/sales/${sale.id}`, { token: owner.access })).body.data.status).toBe('completed');
+    expect((await callTyped(Sale, `/api/v1/sales/${sale.id}`, { token: owner.access })).body.data.status).toBe(
+      'completed',
+    );
     const deleted = await env.DB.prepare('SELECT khata_balance AS balance FROM customers WHERE id = ?')
       .bind(cust.id)
       .first<{ balance: number }>();
@@ -511,10 +535,10 @@ describe('sales: void', () => {
     const owner = await newShop();
     const p = await addProduct(owner, { stock: 2 });
     const sale = (
-      await sell(owner, { items: [{ product_id: p.id, quantity: 2 }], payment_method: 'cash', discount: 0 })
+      await sold(owner, { items: [{ product_id: p.id, quantity: 2 }], payment_method: 'cash', discount: 0 })
     ).body.data;
     await call(`/api/v1/products/${p.id}`, { method: 'DELETE', token: owner.access });
-    expect((await voidSale(owner, sale.id)).res.status).toBe(200);
+    expect((await voided(owner, sale.id)).res.status).toBe(200);
     expect(await stockOf(p.id)).toBe(2);
     expect((await writesOf(owner.shop.id)).khata_entries).toBe(0);
   });
@@ -554,15 +578,15 @@ describe('sales: as many lines and sales as the contract allows', { timeout: 120
     const products = await Promise.all(Array.from({ length: 50 }, (_, i) => addProduct(owner, { stock: 5 + i })));
     const items = products.map((p, i) => ({ product_id: p.id, quantity: 1 + (i % 3) }));
 
-    const { res, body } = await sell(owner, { items, payment_method: 'card', customer_pan: 'ABCPS1234K' });
-    expect(res.status, JSON.stringify(body)).toBe(201);
-    expect(body.data.items.map((i: Json) => i.product_id)).toEqual(products.map((p) => p.id));
-    const sold = await Promise.all(products.map((p) => stockOf(p.id)));
-    expect(sold).toEqual(products.map((_, i) => 5 + i - (1 + (i % 3))));
-    const read = await callJson(`/api/v1/sales/${body.data.id}`, { token: owner.access });
+    const { res, body } = await sold(owner, { items, payment_method: 'card', customer_pan: 'ABCPS1234K' });
+    expect(res.status).toBe(201);
+    expect(body.data.items.map((i) => i.product_id)).toEqual(products.map((p) => p.id));
+    const left = await Promise.all(products.map((p) => stockOf(p.id)));
+    expect(left).toEqual(products.map((_, i) => 5 + i - (1 + (i % 3))));
+    const read = await callTyped(Sale, `/api/v1/sales/${body.data.id}`, { token: owner.access });
     expect(read.body.data).toEqual(body.data);
 
-    expect((await voidSale(owner, body.data.id)).res.status).toBe(200);
+    expect((await voided(owner, body.data.id)).res.status).toBe(200);
     expect(await Promise.all(products.map((p) => stockOf(p.id)))).toEqual(products.map((_, i) => 5 + i));
   });
 
@@ -571,14 +595,14 @@ describe('sales: as many lines and sales as the contract allows', { timeout: 120
     const p = await addProduct(owner, { stock: 100 });
     const sales = await Promise.all(
       Array.from({ length: 100 }, () =>
-        sell(owner, { items: [{ product_id: p.id, quantity: 1 }], payment_method: 'cash' }),
+        sold(owner, { items: [{ product_id: p.id, quantity: 1 }], payment_method: 'cash' }),
       ),
     );
     expect(sales.map((s) => s.res.status)).toEqual(Array(100).fill(201));
-    const { res, body } = await callJson('/api/v1/sales?limit=100', { token: owner.access });
-    expect(res.status, JSON.stringify(body)).toBe(200);
+    const { res, body } = await callTyped(Sales, '/api/v1/sales?limit=100', { token: owner.access });
+    expect(res.status).toBe(200);
     expect(body.data).toHaveLength(100);
-    expect(body.data.every((s: Json) => s.items.length === 1 && s.items[0].product_id === p.id)).toBe(true);
+    expect(body.data.every((s) => s.items.length === 1 && s.items[0]?.product_id === p.id)).toBe(true);
   });
 
   it('no statement binds more parameters for 50 lines than for 1 (the bound does not grow with input)', async () => {
@@ -589,13 +613,13 @@ describe('sales: as many lines and sales as the contract allows', { timeout: 120
       const seen = { max: 0 };
       const watched = { env: { DB: paramWatchingDb(seen) }, token: owner.access };
       const items = products.slice(0, lines).map((p) => ({ product_id: p.id, quantity: 1 }));
-      const sale = await callJson('/api/v1/sales', {
+      const sale = await callTyped(Sale, '/api/v1/sales', {
         ...watched,
         method: 'POST',
         headers: { 'Idempotency-Key': newKey() },
         json: { customer_id: cust.id, items, payment_method: 'khata' },
       });
-      expect(sale.res.status, JSON.stringify(sale.body)).toBe(201);
+      expect(sale.res.status).toBe(201);
       expect((await call(`/api/v1/sales?limit=100`, watched)).status).toBe(200);
       expect((await call(`/api/v1/sales/${sale.body.data.id}/void`, { ...watched, method: 'POST' })).status).toBe(200);
       return seen.max;
@@ -625,7 +649,7 @@ it('the idempotency key header is required on POST /sales', async () => {
     expect(bad.body.error.code).toBe('IDEMPOTENCY_KEY_INVALID');
   }
   expect(await stockOf(p.id)).toBe(1);
-  expect((await sell(owner, json, `${newKey()}:a.b_c-d`)).res.status).toBe(201);
+  expect((await sold(owner, json, `${newKey()}:a.b_c-d`)).res.status).toBe(201);
 });
 
 it('the reference documents the sales, customer and khata routes with the required Idempotency-Key', async () => {

@@ -1,10 +1,18 @@
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { dataOf, pageOf, z } from '../../../src/http/openapi';
+import { RateSchema } from '../../../src/shop/rates/schemas';
+import { StorefrontProductSchema, StorefrontRateSchema } from '../../../src/shop/storefront/schemas';
 import { SHOP_MEMO_MS, storefrontShops } from '../../../src/shop/storefront/shop-memo';
 import { newShop, randomIp, type Session } from '../fixtures';
-import { call, callJson, type Json } from '../helpers';
+import { call, callJson, callTyped, type Json } from '../helpers';
+import { addPiece, addRate, GSTIN_27, patchShop, quote, quoted, registeredShop } from './billing-fixtures';
 import { addProduct } from './catalog-fixtures';
-import { sell } from './sales-fixtures';
+import { sold as recordSale, voided } from './sales-fixtures';
+
+const Product = dataOf(StorefrontProductSchema);
+const Products = pageOf(StorefrontProductSchema);
+const Rates = dataOf(z.array(StorefrontRateSchema));
 
 const PUBLIC_FIELDS = [
   'id',
@@ -24,8 +32,13 @@ const PUBLIC_FIELDS = [
 ].sort();
 
 /** A public visitor: no token, an address of its own (the public limit is per IP). */
-const visit = (path: string, headers: Record<string, string> = {}) =>
-  call(path, { headers: { 'CF-Connecting-IP': randomIp(), ...headers } });
+const asVisitor = (headers: Record<string, string> = {}) => ({
+  headers: { 'CF-Connecting-IP': randomIp(), ...headers },
+});
+const visit = (path: string, headers: Record<string, string> = {}) => call(path, asVisitor(headers));
+/** A public page that must answer, its body typed by the route's schema. */
+const seen = <S extends z.ZodType>(schema: S, path: string, headers: Record<string, string> = {}) =>
+  callTyped(schema, path, asVisitor(headers));
 
 const list = (s: Session, query = '') => `/api/v1/storefront/${s.shop.slug}/products${query}`;
 
@@ -37,23 +50,22 @@ describe('storefront', () => {
     const retired = await addProduct(owner, { name: 'Retired' });
     await call(`/api/v1/products/${retired.id}`, { method: 'DELETE', token: owner.access });
 
-    const res = await visit(list(owner, '?sort=name'));
+    const { res, body } = await seen(Products, list(owner, '?sort=name'));
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
     expect(body.meta).toEqual({ page: 1, limit: 20, total: 2, total_pages: 1 });
-    expect(body.data.map((p: Json) => p.id)).toEqual([shown.id, soldOut.id]);
+    expect(body.data.map((p) => p.id)).toEqual([shown.id, soldOut.id]);
     for (const p of body.data) expect(Object.keys(p).sort()).toEqual(PUBLIC_FIELDS);
     // An unregistered shop (no GSTIN yet) charges no GST: a fixed product's price is its base_price.
     expect(body.data[0]).toMatchObject({ price: shown.base_price, price_from: null, in_stock: true });
-    expect(body.data[1].in_stock).toBe(false);
+    expect(body.data[1]?.in_stock).toBe(false);
     const text = JSON.stringify(body);
     for (const internal of ['"stock"', 'shop_id', 'making_charge_bp', 'base_price', 'active', 'created_at']) {
       expect(text).not.toContain(internal);
     }
 
-    const one = await visit(`${list(owner)}/${shown.id}`);
-    expect(one.status).toBe(200);
-    expect(Object.keys(((await one.json()) as Json).data).sort()).toEqual(PUBLIC_FIELDS);
+    const one = await seen(Product, `${list(owner)}/${shown.id}`);
+    expect(one.res.status).toBe(200);
+    expect(Object.keys(one.body.data).sort()).toEqual(PUBLIC_FIELDS);
     expect((await visit(`${list(owner)}/${retired.id}`)).status).toBe(404);
   });
 
@@ -62,9 +74,9 @@ describe('storefront', () => {
     const ring = await addProduct(owner, { category: 'ring', base_price: 500 });
     await addProduct(owner, { category: 'chain', base_price: 900, stock: 0 });
     const ids = async (q: string) => {
-      const res = await visit(list(owner, `?${q}`));
+      const { res, body } = await seen(Products, list(owner, `?${q}`));
       expect(res.status).toBe(200);
-      return ((await res.json()) as Json).data.map((p: Json) => p.id);
+      return body.data.map((p) => p.id);
     };
     expect(await ids('category=ring')).toEqual([ring.id]);
     expect(await ids('max_price=600')).toEqual([ring.id]);
@@ -100,9 +112,9 @@ describe('storefront', () => {
   it('shows a catalog write through the same isolate at once, despite the memo of its shop', async () => {
     const owner = await newShop();
     const p = await addProduct(owner, { name: 'Before' });
-    expect(((await (await visit(list(owner))).json()) as Json).data[0].name).toBe('Before');
+    expect((await seen(Products, list(owner))).body.data[0]?.name).toBe('Before');
     await call(`/api/v1/products/${p.id}`, { method: 'PATCH', token: owner.access, json: { name: 'After' } });
-    expect(((await (await visit(list(owner))).json()) as Json).data[0].name).toBe('After');
+    expect((await seen(Products, list(owner))).body.data[0]?.name).toBe('After');
   });
 
   it('memoises a shop for SHOP_MEMO_MS per isolate: a warm hit reads no D1', async () => {
@@ -120,10 +132,10 @@ describe('storefront', () => {
       .run();
     await env.DB.prepare("UPDATE products SET name = 'Elsewhere' WHERE shop_id = ?").bind(owner.shop.id).run();
     storefrontShops.clock = () => t0 + SHOP_MEMO_MS - 1;
-    expect(((await (await visit(list(owner))).json()) as Json).data[0].name).not.toBe('Elsewhere');
+    expect((await seen(Products, list(owner))).body.data[0]?.name).not.toBe('Elsewhere');
     // ...and is at it.
     storefrontShops.clock = () => t0 + SHOP_MEMO_MS;
-    expect(((await (await visit(list(owner))).json()) as Json).data[0].name).toBe('Elsewhere');
+    expect((await seen(Products, list(owner))).body.data[0]?.name).toBe('Elsewhere');
   });
 });
 
@@ -163,44 +175,40 @@ describe('storefront caching', () => {
     const owner = await newShop();
     const p = await addProduct(owner, { base_price: 1000 });
     const item = `${list(owner)}/${p.id}`;
-    const before = await visit(item);
-    const etag = before.headers.get('ETag')!;
-    expect(((await before.json()) as Json).data.price).toBe(1000);
+    const before = await seen(Product, item);
+    const etag = before.res.headers.get('ETag')!;
+    expect(before.body.data.price).toBe(1000);
     expect((await visit(item)).headers.get('X-Cache')).toBe('HIT');
 
     await call(`/api/v1/products/${p.id}`, { method: 'PATCH', token: owner.access, json: { base_price: 2000 } });
-    const after = await visit(item, { 'If-None-Match': etag });
-    expect(after.status).toBe(200);
-    expect(after.headers.get('X-Cache')).toBe('MISS');
-    expect(((await after.json()) as Json).data.price).toBe(2000);
+    const after = await seen(Product, item, { 'If-None-Match': etag });
+    expect(after.res.status).toBe(200);
+    expect(after.res.headers.get('X-Cache')).toBe('MISS');
+    expect(after.body.data.price).toBe(2000);
 
     await call(`/api/v1/products/${p.id}`, { method: 'DELETE', token: owner.access });
     expect((await visit(item)).status).toBe(404);
-    expect(((await (await visit(list(owner))).json()) as Json).data).toEqual([]);
+    expect((await seen(Products, list(owner))).body.data).toEqual([]);
   });
 
   it('a piece sold out leaves the storefront at once, and is back when its sale is voided', async () => {
     const owner = await newShop();
     const [piece, other] = [await addProduct(owner, { stock: 1 }), await addProduct(owner, { stock: 3 })];
-    const inStock = async (id: string) => {
-      const res = await visit(`${list(owner)}/${id}`);
-      return ((await res.json()) as Json).data.in_stock as boolean;
-    };
+    const inStock = async (id: string) => (await seen(Product, `${list(owner)}/${id}`)).body.data.in_stock;
     expect(await inStock(piece.id)).toBe(true);
     expect((await visit(`${list(owner)}/${piece.id}`)).headers.get('X-Cache')).toBe('HIT');
 
     // A sale that sells nothing out does not empty the cache.
     expect(
-      (await sell(owner, { items: [{ product_id: other.id, quantity: 1 }], payment_method: 'cash' })).res.status,
+      (await recordSale(owner, { items: [{ product_id: other.id, quantity: 1 }], payment_method: 'cash' })).res.status,
     ).toBe(201);
     expect((await visit(`${list(owner)}/${piece.id}`)).headers.get('X-Cache')).toBe('HIT');
 
-    const sold = await sell(owner, { items: [{ product_id: piece.id, quantity: 1 }], payment_method: 'cash' });
+    const sold = await recordSale(owner, { items: [{ product_id: piece.id, quantity: 1 }], payment_method: 'cash' });
     expect(sold.res.status).toBe(201);
     expect(await inStock(piece.id)).toBe(false);
 
-    const voided = await call(`/api/v1/sales/${sold.body.data.id}/void`, { method: 'POST', token: owner.access });
-    expect(voided.status).toBe(200);
+    expect((await voided(owner, sold.body.data.id)).res.status).toBe(200);
     expect(await inStock(piece.id)).toBe(true);
   });
 
@@ -237,25 +245,6 @@ describe('storefront: reference', () => {
   });
 });
 
-/** A published GSTIN (python-stdnum's example) of Maharashtra, state 27. */
-const GSTIN_27 = '27AAPFU0939F1ZV';
-
-async function ok(path: string, method: string, s: Session, json: Json, status = 200) {
-  const { res, body } = await callJson(path, { method, token: s.access, json });
-  expect(res.status, JSON.stringify(body)).toBe(status);
-  return body.data as Json;
-}
-
-/** A GST-registered shop in Maharashtra (regular scheme, 3%, rounding on: the defaults). */
-async function registeredShop() {
-  const owner = await newShop();
-  await ok('/api/v1/shop', 'PATCH', owner, { gstin: GSTIN_27, state_code: '27' });
-  return owner;
-}
-
-const addRate = (s: Session, json: Json) =>
-  ok('/api/v1/rates', 'POST', s, { metal: 'gold', purity: 916, effective_date: '2026-01-01', ...json }, 201);
-
 /** A 22K chain priced by weight: wastage, making per gram, a stone and hallmarking (10.0 g net). */
 const chain = (over: Json = {}): Json => ({
   category: 'chain',
@@ -272,14 +261,13 @@ const chain = (over: Json = {}): Json => ({
 });
 
 /** What POST /pricing/quote totals for one unit of a product, signed in. */
-const quoteOf = async (s: Session, line: Json) =>
-  (await ok('/api/v1/pricing/quote', 'POST', s, { items: [line] })).total as number;
+const quoteOf = async (s: Session, line: Json) => (await quoted(s, { items: [line] })).total;
 const quoteTotal = (s: Session, productId: string) => quoteOf(s, { product_id: productId, quantity: 1 });
 
 const shown = async (s: Session, productId: string) => {
-  const res = await visit(`${list(s)}/${productId}`);
+  const { res, body } = await seen(Product, `${list(s)}/${productId}`);
   expect(res.status).toBe(200);
-  return { cache: res.headers.get('X-Cache'), ...((await res.json()) as Json).data } as Json;
+  return { cache: res.headers.get('X-Cache'), ...body.data };
 };
 
 describe('storefront prices', () => {
@@ -293,7 +281,7 @@ describe('storefront prices', () => {
     const weight = await addProduct(owner, chain());
     const fixed = await addProduct(owner, { base_price: 1_234_567 });
     const gold750 = await addProduct(owner, chain({ purity: 750 }));
-    const page = ((await (await visit(list(owner))).json()) as Json).data as Json[];
+    const page = (await seen(Products, list(owner))).body.data;
     for (const p of [weight, fixed, gold750]) {
       const total = await quoteTotal(owner, p.id);
       expect((await shown(owner, p.id)).price).toBe(total);
@@ -316,14 +304,14 @@ describe('storefront prices', () => {
     expect(untaxed.price).toBe(await quoteTotal(owner, p.id));
     expect((await shown(owner, p.id)).cache).toBe('HIT');
     // A profile change that no price depends on keeps the cached pages.
-    await ok('/api/v1/shop', 'PATCH', owner, { legal_name: 'Demo Jewellers LLP' });
+    await patchShop(owner, { legal_name: 'Demo Jewellers LLP' });
     expect((await shown(owner, p.id)).cache).toBe('HIT');
 
-    await ok('/api/v1/shop', 'PATCH', owner, { gstin: GSTIN_27, state_code: '27' });
+    await patchShop(owner, { gstin: GSTIN_27, state_code: '27' });
     const taxed = await shown(owner, p.id);
     expect(taxed).toMatchObject({ cache: 'MISS', price: 8_515_900 });
     // Under composition no GST either, but a shop with a GSTIN rounds its totals as the quote does.
-    await ok('/api/v1/shop', 'PATCH', owner, { gst_scheme: 'composition' });
+    await patchShop(owner, { gst_scheme: 'composition' });
     expect((await shown(owner, p.id)).price).toBe(8_267_900);
     expect(await quoteTotal(owner, p.id)).toBe(8_267_900);
   });
@@ -339,15 +327,19 @@ describe('storefront prices', () => {
     await addRate(owner, { rate_per_gram: 710_000, effective_date: '2026-02-01' });
     const recorded = await shown(owner, p.id);
     expect(recorded.cache).toBe('MISS');
-    expect(recorded.price).toBeGreaterThan(before.price);
+    expect(recorded.price).toBeGreaterThan(before.price!);
     expect(recorded.price).toBe(await quoteTotal(owner, p.id));
 
     // A correction of the rate in force, and the list page too.
-    await ok(`/api/v1/rates/${first.id}`, 'PATCH', owner, { effective_date: '2026-03-01', rate_per_gram: 720_000 });
+    await callTyped(dataOf(RateSchema), `/api/v1/rates/${first.id}`, {
+      method: 'PATCH',
+      token: owner.access,
+      json: { effective_date: '2026-03-01', rate_per_gram: 720_000 },
+    });
     const corrected = await shown(owner, p.id);
-    expect(corrected.price).toBeGreaterThan(recorded.price);
+    expect(corrected.price).toBeGreaterThan(recorded.price!);
     expect(corrected.price).toBe(await quoteTotal(owner, p.id));
-    const page = ((await (await visit(list(owner))).json()) as Json).data as Json[];
+    const page = (await seen(Products, list(owner))).body.data;
     expect(page[0]!.price).toBe(corrected.price);
     // A refused correction (onto a taken date) writes nothing: the cached page stays.
     const taken = await callJson(`/api/v1/rates/${first.id}`, {
@@ -366,9 +358,9 @@ describe('storefront prices', () => {
     await addRate(owner, { rate_per_gram: 700_000, effective_date: '2026-11-30' });
     await addRate(owner, { rate_per_gram: 710_000, effective_date: '2026-12-01' });
     const p = await addProduct(owner, chain());
-    const today = await visit(`${list(owner)}/${p.id}`);
-    expect(today.headers.get('Cache-Control')).toBe('public, max-age=30, s-maxage=30, stale-while-revalidate=0');
-    const todayPrice = ((await today.json()) as Json).data.price as number;
+    const today = await seen(Product, `${list(owner)}/${p.id}`);
+    expect(today.res.headers.get('Cache-Control')).toBe('public, max-age=30, s-maxage=30, stale-while-revalidate=0');
+    const todayPrice = today.body.data.price!;
     expect(todayPrice).toBe(await quoteTotal(owner, p.id));
     expect((await shown(owner, p.id)).cache).toBe('HIT');
 
@@ -378,7 +370,7 @@ describe('storefront prices', () => {
     expect(tomorrow.cache).toBe('MISS');
     expect(tomorrow.price).toBeGreaterThan(todayPrice);
     expect(tomorrow.price).toBe(await quoteTotal(owner, p.id));
-    const rates = ((await (await visit(`/api/v1/storefront/${owner.shop.slug}/rates`)).json()) as Json).data;
+    const rates = (await seen(Rates, `/api/v1/storefront/${owner.shop.slug}/rates`)).body.data;
     expect(rates).toEqual([{ metal: 'gold', purity: 916, rate_per_gram: 710_000, effective_date: '2026-12-01' }]);
   });
 
@@ -388,18 +380,14 @@ describe('storefront prices', () => {
     const fixed = await addProduct(owner, { base_price: 100_000 });
     // A rate effective later is not today's.
     await addRate(owner, { effective_date: '2999-01-01', rate_per_gram: 700_000 });
-    const res = await visit(list(owner));
+    const { res, body } = await seen(Products, list(owner));
     expect(res.status).toBe(200);
-    const page = ((await res.json()) as Json).data as Json[];
+    const page = body.data;
     expect(page.find((x) => x.id === p.id)).toMatchObject({ price: null, price_from: null });
     expect(page.find((x) => x.id === fixed.id)?.price).toBe(103_000);
     // The quote refuses to price it: the storefront shows nothing rather than a price it cannot sell at.
-    const { res: quoted } = await callJson('/api/v1/pricing/quote', {
-      method: 'POST',
-      token: owner.access,
-      json: { items: [{ product_id: p.id, quantity: 1 }] },
-    });
-    expect(quoted.status).toBe(422);
+    const { res: refused } = await quote(owner, { items: [{ product_id: p.id, quantity: 1 }] });
+    expect(refused.status).toBe(422);
   });
 
   it('a product sold by piece shows price_from: its cheapest in-stock piece, priced with the piece’s own weights, purity and stones', async () => {
@@ -407,7 +395,7 @@ describe('storefront prices', () => {
     await addRate(owner, { rate_per_gram: 712_345 });
     await addRate(owner, { purity: 750, rate_per_gram: 583_000 });
     const p = await addProduct(owner, chain());
-    const piece = (json: Json) => ok('/api/v1/pieces', 'POST', owner, { product_id: p.id, ...json }, 201);
+    const piece = (json: Json) => addPiece(owner, p.id, json);
     const heavy = { gross_weight_mg: 12_000, net_weight_mg: 12_000, stone_weight_mg: 0, stones: [] };
     // The cheapest of all, but sold: not on offer.
     const sold = await piece({ gross_weight_mg: 2_000, net_weight_mg: 2_000, stone_weight_mg: 0 });
@@ -428,8 +416,8 @@ describe('storefront prices', () => {
     const shownProduct = await shown(owner, p.id);
     expect(shownProduct.price).toBe(await quoteTotal(owner, twin.id));
     expect(shownProduct.price_from).toBe(await quoteOf(owner, { piece_id: cheapestPiece.id }));
-    expect(shownProduct.price_from).toBeLessThan(shownProduct.price);
-    const page = ((await (await visit(list(owner))).json()) as Json).data as Json[];
+    expect(shownProduct.price_from).toBeLessThan(shownProduct.price!);
+    const page = (await seen(Products, list(owner))).body.data;
     expect(page.find((x) => x.id === p.id)?.price_from).toBe(shownProduct.price_from);
     expect(page.find((x) => x.id === twin.id)?.price_from).toBeNull();
   });
@@ -439,7 +427,7 @@ describe('storefront rates', () => {
   it('shows today’s sell rates per metal and purity, public and cached, fresh after a rate is recorded', async () => {
     const owner = await newShop();
     const rates = `/api/v1/storefront/${owner.shop.slug}/rates`;
-    expect(((await (await visit(rates)).json()) as Json).data).toEqual([]);
+    expect((await seen(Rates, rates)).body.data).toEqual([]);
     await addRate(owner, { rate_per_gram: 700_000, effective_date: '2026-01-01' });
     await addRate(owner, { rate_per_gram: 705_000, effective_date: '2026-02-01' });
     await addRate(owner, { rate_per_gram: 650_000, effective_date: '2026-02-01', kind: 'buy' });
@@ -447,22 +435,22 @@ describe('storefront rates', () => {
     await addRate(owner, { metal: 'silver', purity: 999, rate_per_gram: 9_500 });
     await addRate(owner, { purity: 999, rate_per_gram: 770_000 });
 
-    const first = await visit(rates);
-    expect(first.status).toBe(200);
-    expect(first.headers.get('Cache-Control')).toMatch(/^public, .*s-maxage=\d+/);
-    expect(((await first.json()) as Json).data).toEqual([
+    const first = await seen(Rates, rates);
+    expect(first.res.status).toBe(200);
+    expect(first.res.headers.get('Cache-Control')).toMatch(/^public, .*s-maxage=\d+/);
+    expect(first.body.data).toEqual([
       { metal: 'gold', purity: 999, rate_per_gram: 770_000, effective_date: '2026-01-01' },
       { metal: 'gold', purity: 916, rate_per_gram: 705_000, effective_date: '2026-02-01' },
       { metal: 'silver', purity: 999, rate_per_gram: 9_500, effective_date: '2026-01-01' },
     ]);
-    const again = await visit(rates, { 'If-None-Match': first.headers.get('ETag')! });
+    const again = await visit(rates, { 'If-None-Match': first.res.headers.get('ETag')! });
     expect(again.status).toBe(304);
     expect(again.headers.get('X-Cache')).toBe('HIT');
 
     await addRate(owner, { rate_per_gram: 706_000, effective_date: '2026-03-01' });
-    const fresh = await visit(rates);
-    expect(fresh.headers.get('X-Cache')).toBe('MISS');
-    expect(((await fresh.json()) as Json).data[1]).toMatchObject({ purity: 916, rate_per_gram: 706_000 });
+    const fresh = await seen(Rates, rates);
+    expect(fresh.res.headers.get('X-Cache')).toBe('MISS');
+    expect(fresh.body.data[1]).toMatchObject({ purity: 916, rate_per_gram: 706_000 });
     expect((await visit('/api/v1/storefront/no-such-shop-here/rates')).status).toBe(404);
   });
 });
