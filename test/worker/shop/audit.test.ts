@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
 import { auditListQueries } from '../../../src/shop/audit/service';
 import { auditLog, newShop, newStaff } from '../fixtures';
-import { call } from '../helpers';
+import { call, queryPlan } from '../helpers';
 import { addProduct } from './catalog-fixtures';
 
 describe('audit log (owner)', () => {
@@ -106,13 +106,6 @@ describe('audit rows that depend on the change (auditQueryWhen)', () => {
 
 describe('audit log: query plans', () => {
   const db = drizzle(env.DB);
-  const plan = async (q: { toSQL(): { sql: string; params: unknown[] } }) => {
-    const { sql, params } = q.toSQL();
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    return results.map((r) => r.detail).join('\n');
-  };
 
   it.each([
     [{}, 'audit_shop_created_idx'],
@@ -120,7 +113,7 @@ describe('audit log: query plans', () => {
     [{ actor: 'u' }, 'audit_shop_actor_created_idx'],
   ])('the list with %o walks %s', async (filter, index) => {
     const [page] = auditListQueries(db, 'shop', { ...filter, from: '2026-01-01T00:00:00.000Z', page: 1, limit: 20 });
-    const p = await plan(page);
+    const p = await queryPlan(page);
     expect(p).toContain(index);
     expect(p).not.toMatch(/SCAN audit_log(?! USING)/);
   });

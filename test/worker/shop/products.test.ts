@@ -6,7 +6,7 @@ import { ProductSchema } from '../../../src/shop/products/schemas';
 import { productListQueries } from '../../../src/shop/products/service';
 import { StorefrontProductSchema } from '../../../src/shop/storefront/schemas';
 import { auditLog, newShop, newStaff, randomIp, unique } from '../fixtures';
-import { call, callJson, callTyped, type Json } from '../helpers';
+import { call, callJson, callTyped, type Json, queryPlan } from '../helpers';
 import { addProduct, productBody } from './catalog-fixtures';
 
 const Product = dataOf(ProductSchema);
@@ -355,13 +355,6 @@ describe('catalog: search beyond D1’s 50-byte LIKE pattern', () => {
 });
 
 describe('catalog: query plans', () => {
-  const plan = async (q: { toSQL(): { sql: string; params: unknown[] } }) => {
-    const { sql, params } = q.toSQL();
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    return results.map((r) => r.detail).join('\n');
-  };
   const db = drizzle(env.DB);
 
   it.each([
@@ -372,15 +365,15 @@ describe('catalog: query plans', () => {
     ['name', 'products_shop_active_name_idx'],
   ] as const)('the active list sorted by %s walks %s without a sort', async (sort, index) => {
     const [page, total] = productListQueries(db, 'shop', { sort, page: 1, limit: 20 });
-    const p = await plan(page);
+    const p = await queryPlan(page);
     expect(p).toContain(index);
     expect(p).not.toMatch(/SCAN products(?! USING)|TEMP B-TREE/);
-    expect(await plan(total)).toMatch(/USING (COVERING )?INDEX/);
+    expect(await queryPlan(total)).toMatch(/USING (COVERING )?INDEX/);
   });
 
   it('a filtered list still uses an index of the shop', async () => {
     const [page] = productListQueries(db, 'shop', { sort: '-created', page: 1, limit: 20, category: 'ring', q: 'x' });
-    expect(await plan(page)).toMatch(/USING (COVERING )?INDEX products_shop_/);
+    expect(await queryPlan(page)).toMatch(/USING (COVERING )?INDEX products_shop_/);
   });
 });
 

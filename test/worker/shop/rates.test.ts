@@ -5,7 +5,7 @@ import { dataOf, pageOf, z } from '../../../src/http/openapi';
 import { RateSchema } from '../../../src/shop/rates/schemas';
 import { latestRatesQuery, rateListQueries } from '../../../src/shop/rates/service';
 import { auditLog, newShop, newStaff, type Session } from '../fixtures';
-import { call, callJson, callTyped, type Json } from '../helpers';
+import { call, callJson, callTyped, type Json, queryPlan } from '../helpers';
 import { addRate as addRateWith } from './billing-fixtures';
 
 const Rates = pageOf(RateSchema);
@@ -263,22 +263,15 @@ describe('metal rates', () => {
 
 describe('metal rates: query plans', () => {
   const db = drizzle(env.DB);
-  const plan = async (q: { toSQL(): { sql: string; params: unknown[] } }) => {
-    const { sql, params } = q.toSQL();
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    return results.map((r) => r.detail).join('\n');
-  };
 
   it('latest seeks the (shop, metal, purity, kind, date) index for each triple', async () => {
-    const p = await plan(latestRatesQuery(db, 'shop', { asOf: '2026-11-22', kinds: ['sell', 'buy'] }));
+    const p = await queryPlan(latestRatesQuery(db, 'shop', { asOf: '2026-11-22', kinds: ['sell', 'buy'] }));
     expect(p).toContain('metal_rates_shop_metal_purity_kind_date_uq');
     expect(p).not.toMatch(/SCAN (metal_rates|other)(?! USING)/);
   });
 
   it('the history list walks the shop’s date index', async () => {
     const [page] = rateListQueries(db, 'shop', { page: 1, limit: 20 });
-    expect(await plan(page)).toMatch(/SEARCH metal_rates USING (COVERING )?INDEX metal_rates_shop_/);
+    expect(await queryPlan(page)).toMatch(/SEARCH metal_rates USING (COVERING )?INDEX metal_rates_shop_/);
   });
 });
