@@ -19,7 +19,6 @@ import {
   type BuyerSnapshot,
   customers as customersTable,
   documentSeries,
-  type Metal,
   metalRates,
   oldGoldLines,
   oldGoldPurchases,
@@ -36,6 +35,7 @@ import {
 import { type OldGoldLine, priceOldGold, quote } from '../src/pricing/engine';
 import { shopDay } from '../src/pricing/shop-day';
 import { numberOf, numberSql, serialOf, seriesOn } from '../src/shop/documents/series';
+import { oldGoldLineRow } from '../src/shop/old-gold/lines';
 import { offline as db, type EveryColumn, inlined, rowsWhere } from './lib/sql';
 import { d1File } from './lib/wrangler';
 
@@ -895,24 +895,8 @@ function oldGoldRows(
   prefix: string,
   lines: OldGoldLine[],
   ts: string,
-): (typeof oldGoldLines.$inferInsert)[] {
-  return lines.map((l, i) => ({
-    id: `${prefix}-${i + 1}`,
-    shopId: SHOP_ID,
-    ...owner,
-    // The engine prices the metal it is given: a Metal, though its line types it as text.
-    metal: l.metal as Metal,
-    purity: l.purity,
-    grossWeightMg: l.gross_weight_mg,
-    lessWeightMg: l.less_weight_mg,
-    netWeightMg: l.net_weight_mg,
-    deductionBp: l.deduction_bp,
-    ratePerGram: l.rate_per_gram,
-    rateDate: l.rate_date,
-    rateSource: l.rate_source,
-    value: l.value,
-    createdAt: ts,
-  }));
+) {
+  return lines.map((l, i) => oldGoldLineRow(l, { id: `${prefix}-${i + 1}`, shopId: SHOP_ID, ...owner, createdAt: ts }));
 }
 
 /** The tenders of a sale, or the payouts of a voucher, ids `${documentId}-payment-${n}`. */

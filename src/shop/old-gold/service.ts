@@ -20,7 +20,6 @@ import {
   type BuyerSnapshot,
   customers,
   METALS,
-  type Metal,
   oldGoldLines,
   oldGoldPurchases,
   payments,
@@ -33,7 +32,7 @@ import { ApiError, notFound } from '../../http/errors';
 import { idempotencyOf, recordQueries, throwIfKeyTaken } from '../../http/idempotency';
 import type { AppEnv } from '../../http/types';
 import { newId } from '../../lib/id';
-import { type OldGoldLine, priceOldGold } from '../../pricing/engine';
+import { priceOldGold } from '../../pricing/engine';
 import { mulDivRound, sum } from '../../pricing/money';
 import { cashIn, checkPan, checkPayoutCovers, payoutNeedsManager } from '../../pricing/payments';
 import { shopDay } from '../../pricing/shop-day';
@@ -43,6 +42,7 @@ import { shopSnapshot } from '../documents/parties';
 import { bumpSeries, numberOf, serialOf, seriesOn } from '../documents/series';
 import { apiErrorOf, oldGoldItem, ratesOnDay, refuseGivenRate } from '../pricing/service';
 import { latestRatesQuery } from '../rates/service';
+import { oldGoldLineRow, toOldGoldLine } from './lines';
 import type { CreatePurchaseInput, Purchase, PurchaseListOptions, Stock } from './schemas';
 
 type C = Context<AppEnv>;
@@ -50,42 +50,6 @@ type PurchaseRow = typeof oldGoldPurchases.$inferSelect;
 type LineRow = typeof oldGoldLines.$inferSelect;
 type PaymentRow = typeof payments.$inferSelect;
 type PayoutMethod = Purchase['payments'][number]['method'];
-
-/** A line of old gold the engine priced, as the row that records it on a voucher or a sale's exchange. */
-export const oldGoldLineRow = (
-  l: OldGoldLine,
-  on: { shopId: string; createdAt: string } & ({ purchaseId: string } | { saleId: string }),
-): LineRow => ({
-  id: newId(),
-  shopId: on.shopId,
-  saleId: 'saleId' in on ? on.saleId : null,
-  purchaseId: 'purchaseId' in on ? on.purchaseId : null,
-  metal: l.metal as Metal,
-  purity: l.purity,
-  grossWeightMg: l.gross_weight_mg,
-  lessWeightMg: l.less_weight_mg,
-  netWeightMg: l.net_weight_mg,
-  deductionBp: l.deduction_bp,
-  ratePerGram: l.rate_per_gram,
-  rateDate: l.rate_date,
-  rateSource: l.rate_source,
-  value: l.value,
-  createdAt: on.createdAt,
-});
-
-/** A line of old gold as recorded, on a purchase voucher or a sale's exchange. */
-export const toOldGoldLine = (l: LineRow) => ({
-  metal: l.metal,
-  purity: l.purity,
-  gross_weight_mg: l.grossWeightMg,
-  less_weight_mg: l.lessWeightMg,
-  net_weight_mg: l.netWeightMg,
-  deduction_bp: l.deductionBp,
-  rate_per_gram: l.ratePerGram,
-  rate_date: l.rateDate,
-  rate_source: l.rateSource,
-  value: l.value,
-});
 
 const toPurchase = (p: PurchaseRow, lines: LineRow[], pays: PaymentRow[]): Purchase => ({
   id: p.id,
@@ -310,7 +274,9 @@ export async function createPurchase(c: C, body: CreatePurchaseInput): Promise<P
           ]
         : []),
       ...lines.map((l) =>
-        db.insert(oldGoldLines).values(oldGoldLineRow(l, { shopId, purchaseId: id, createdAt: idem.now })),
+        db
+          .insert(oldGoldLines)
+          .values(oldGoldLineRow(l, { id: newId(), shopId, saleId: null, purchaseId: id, createdAt: idem.now })),
       ),
       ...voucher.payments.map((p) =>
         db.insert(payments).values({

@@ -63,7 +63,7 @@ import { liveCustomer } from '../customers/service';
 import { shopSnapshot } from '../documents/parties';
 import { bumpSeries, numberOf, serialOf, seriesOn } from '../documents/series';
 import { ledgerQueries, ledgerRefusal } from '../khata/service';
-import { oldGoldLineRow, toOldGoldLine } from '../old-gold/service';
+import { oldGoldLineRow, toOldGoldLine } from '../old-gold/lines';
 import { huidRefusal } from '../pieces/huid';
 import { apiErrorOf, discountOverLimit, type PricedSale, pieceSold, priceSale, quoteView } from '../pricing/service';
 import { bumpCatalogVersion } from '../products/service';
@@ -332,7 +332,9 @@ export async function createSale(c: C, body: CreateSaleInput): Promise<Sale> {
       igst: l.igst,
     };
   });
-  const exchange = q.exchange.map((l) => oldGoldLineRow(l, { shopId, saleId, createdAt }));
+  const exchange = q.exchange.map((l) =>
+    oldGoldLineRow(l, { id: newId(), shopId, saleId, purchaseId: null, createdAt }),
+  );
   const tenderRows: PaymentRow[] = paid.map((t) => ({
     id: newId(),
     shopId,
