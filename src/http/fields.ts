@@ -32,13 +32,18 @@ export const email = z
   .pipe(z.email())
   .openapi({ format: 'email', example: 'owner@demo.tijori.app' });
 
-export const idParam = z.object({
-  id: z
+/** A path segment naming one thing (an id, a slug): 1–64 characters. */
+export const pathParam = (name: string) =>
+  z
     .string()
     .min(1)
     .max(64)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
+    .openapi({ param: { name, in: 'path' } });
+
+export const idParam = z.object({ id: pathParam('id') });
+
+/** `If-None-Match` of a cacheable public GET (compared by etagMatches). */
+export const IfNoneMatch = z.object({ 'if-none-match': z.string().max(1024).optional() });
 
 /** Integer minor units (paise); never floats. */
 export const money = z.number().int().min(0).max(1_000_000_000_000);

@@ -1,25 +1,14 @@
 // Reading a product's photos as the catalog and the storefront list them: apart from the service
 // (uploads, deletes) so the product and storefront queries can use it without importing the writes.
-import { z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { Db } from '../../db/client';
 import { productImages, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import type { AppEnv } from '../../http/types';
+import type { ProductImage } from './schemas';
 
 type C = Context<AppEnv>;
-
-export const ProductImageSchema = z
-  .object({
-    id: z.string(),
-    url: z.string().openapi({ description: 'Public, on the storefront; embeddable from any origin' }),
-    width: z.number().int().openapi({ description: 'Pixels, read from the image itself' }),
-    height: z.number().int(),
-  })
-  .openapi('ProductImage');
-
-export type ProductImage = z.infer<typeof ProductImageSchema>;
 
 /** R2 key: one object per distinct photo of a shop. */
 export const objectKey = (shopId: string, sha256: string) => `shops/${shopId}/${sha256}`;

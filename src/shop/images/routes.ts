@@ -2,20 +2,12 @@
 // /api/v1/storefront/{shop_slug}/images (any origin may embed them).
 import { signedIn } from '../../auth/guard';
 import { readAnyReplica } from '../../db/client';
+import { IfNoneMatch, pathParam } from '../../http/fields';
 import { createRouter, dataOf, defineRoute, jsonContent, ok, z } from '../../http/openapi';
 import { byIp, rateLimit } from '../../rate-limit/middleware';
 import { etagMatches, storefrontShop } from '../storefront/service';
-import { ProductImageSchema } from './read';
+import { ImageBody, ProductImageSchema } from './schemas';
 import { addImage, deleteImage, IMAGE_CACHE_CONTROL, MAX_IMAGE_BYTES, storefrontImage } from './service';
-
-const pathId = (name: string) =>
-  z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name, in: 'path' } });
-
-const ImageBody = z.string().openapi({ type: 'string', format: 'binary' });
 
 export const productImageRoutes = createRouter()
   .openapi(
@@ -33,7 +25,7 @@ export const productImageRoutes = createRouter()
         'from the image. Anything else is refused and nothing is stored. The same bytes already on the ' +
         'product answer that image with 200.',
       request: {
-        params: z.object({ id: pathId('id') }),
+        params: z.object({ id: pathParam('id') }),
         body: {
           required: true,
           content: {
@@ -61,7 +53,7 @@ export const productImageRoutes = createRouter()
       tags: ['Catalog'],
       ...signedIn('manager'),
       summary: 'Remove a photo from a product',
-      request: { params: z.object({ id: pathId('id'), image_id: pathId('image_id') }) },
+      request: { params: z.object({ id: pathParam('id'), image_id: pathParam('image_id') }) },
       responses: { 204: { description: 'Removed' } },
     }),
     async (c) => {
@@ -89,8 +81,8 @@ export const storefrontImageRoutes = createRouter().openapi(
       'Only an image of an active product of this shop; another shop’s image id is 404. Immutable: a ' +
       'changed photo is a new id.',
     request: {
-      params: z.object({ shop_slug: pathId('shop_slug'), image_id: pathId('image_id') }),
-      headers: z.object({ 'if-none-match': z.string().max(1024).optional() }),
+      params: z.object({ shop_slug: pathParam('shop_slug'), image_id: pathParam('image_id') }),
+      headers: IfNoneMatch,
     },
     responses: {
       200: {

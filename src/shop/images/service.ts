@@ -13,7 +13,8 @@ import type { AppEnv } from '../../http/types';
 import { newId, nowIso } from '../../lib/id';
 import { bumpCatalogVersion } from '../products/service';
 import type { StorefrontShop } from '../storefront/shop-memo';
-import { imagesQuery, objectKey, type ProductImage, toImage } from './read';
+import { imagesQuery, objectKey, toImage } from './read';
+import type { ProductImage } from './schemas';
 import { sniffImage } from './sniff';
 
 type C = Context<AppEnv>;

@@ -12,7 +12,7 @@ import {
 } from '../../db/schema';
 import { cleanText, diamondItem, money, queryBool, queryInt, stoneLines, weightMg } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
-import { type ProductImage, ProductImageSchema } from '../images/read';
+import { type ProductImage, ProductImageSchema } from '../images/schemas';
 
 /** Parts per thousand each metal is sold at: 9K–24K gold, 800 silver up, 850 platinum up. */
 export const PURITY: Record<Metal, { min: number; max: number }> = {

@@ -1,15 +1,9 @@
 // /api/v1/storefront/{shop_slug}: the public catalog (no auth), cacheable, from any read replica.
 import { readAnyReplica } from '../../db/client';
+import { IfNoneMatch, pathParam } from '../../http/fields';
 import { createRouter, dataOf, defineRoute, pageOf, z } from '../../http/openapi';
 import { byIp, rateLimit } from '../../rate-limit/middleware';
-import {
-  IfNoneMatch,
-  idParam,
-  StorefrontProductSchema,
-  StorefrontQuery,
-  StorefrontRateSchema,
-  slugParam,
-} from './schemas';
+import { StorefrontProductSchema, StorefrontQuery, StorefrontRateSchema, slugParam } from './schemas';
 import {
   cachedJson,
   cacheKey,
@@ -66,7 +60,7 @@ export const storefrontRoutes = createRouter()
       tags,
       middleware,
       summary: 'One active product (public)',
-      request: { params: z.object({ shop_slug: slugParam, id: idParam }), headers: IfNoneMatch },
+      request: { params: z.object({ shop_slug: slugParam, id: pathParam('id') }), headers: IfNoneMatch },
       responses: cached(dataOf(StorefrontProductSchema), 'The product'),
     }),
     async (c) => {

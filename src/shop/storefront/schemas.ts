@@ -1,8 +1,9 @@
 // Wire shapes of the public catalog: a product as anyone may see it, priced for today, and the day's rates.
 import { z } from '@hono/zod-openapi';
 import { METALS } from '../../db/schema';
+import { pathParam } from '../../http/fields';
 import { PageQuery } from '../../http/openapi';
-import { ProductImageSchema } from '../images/read';
+import { ProductImageSchema } from '../images/schemas';
 import { PublicProductSchema, productFilters } from '../products/schemas';
 
 export const StorefrontProductSchema = PublicProductSchema.extend({
@@ -45,15 +46,4 @@ export const StorefrontQuery = PageQuery.extend(productFilters).strict();
 
 export type StorefrontListOptions = z.infer<typeof StorefrontQuery>;
 
-export const slugParam = z
-  .string()
-  .min(1)
-  .max(64)
-  .openapi({ param: { name: 'shop_slug', in: 'path' }, example: 'demo-jewellers' });
-export const idParam = z
-  .string()
-  .min(1)
-  .max(64)
-  .openapi({ param: { name: 'id', in: 'path' } });
-
-export const IfNoneMatch = z.object({ 'if-none-match': z.string().max(1024).optional() });
+export const slugParam = pathParam('shop_slug').openapi({ example: 'demo-jewellers' });

@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { dataOf, pageOf } from '../../../src/http/openapi';
-import { ProductImageSchema } from '../../../src/shop/images/read';
+import { ProductImageSchema } from '../../../src/shop/images/schemas';
 import { ProductSchema } from '../../../src/shop/products/schemas';
 import { StorefrontProductSchema } from '../../../src/shop/storefront/schemas';
 import { bytesOf, IMAGES, type ImageFixture } from '../../support/image-fixtures';
