@@ -5,7 +5,8 @@ import type { Context } from 'hono';
 import { signedIn } from '../../auth/guard';
 import { createRouter, dataOf, defineRoute, ok, z } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
-import { type Cell, csvOf, csvStream, textStream } from './csv';
+import { type Cell, csvOf } from './csv';
+import { CSV_TYPE, type ExportFile, voucherExport } from './export';
 import { type Gstr1, Gstr1Schema } from './gstr1';
 import {
   type DayBook,
@@ -21,16 +22,8 @@ import {
   StockReportSchema,
   VoucherSchema,
 } from './schemas';
-import { companyName, dayBook, exportVouchers, gstr1, salesSummary, stockReport } from './service';
-import {
-  ledgerEntries,
-  rupeeText,
-  TALLY_TAIL,
-  tallyHead,
-  tallyVoucher,
-  VOUCHER_CSV_HEADER,
-  voucherCsvRow,
-} from './vouchers';
+import { dayBook, gstr1, salesSummary, stockReport } from './service';
+import { rupeeText } from './vouchers';
 
 type C = Context<AppEnv>;
 const tags = ['Reports'];
@@ -43,11 +36,10 @@ const jsonOrCsv = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
 });
 
-const CSV_TYPE = 'text/csv; charset=utf-8';
-
-function download(c: C, body: ReadableStream<Uint8Array>, type: string, filename: string) {
+/** A streamed body; with a file name it is an attachment. */
+function download(c: C, { body, type, filename }: ExportFile) {
   c.header('Content-Type', type);
-  c.header('Content-Disposition', `attachment; filename="${filename}"`);
+  if (filename) c.header('Content-Disposition', `attachment; filename="${filename}"`);
   return c.body(body, 200);
 }
 
@@ -65,7 +57,9 @@ function answer<T>(
   if (!wantsCsv(c, format)) return ok(c, data);
   const [header, rows] = csv(data);
   // Typed routes know only c.json() results; the CSV is declared beside the JSON in the route.
-  return download(c, csvOf(header, rows), CSV_TYPE, `${name}.csv`) as unknown as ReturnType<typeof ok<T>>;
+  return download(c, { body: csvOf(header, rows), type: CSV_TYPE, filename: `${name}.csv` }) as unknown as ReturnType<
+    typeof ok<T>
+  >;
 }
 
 const rs = (paise: number | null) => (paise === null ? null : rupeeText(paise));
@@ -349,46 +343,9 @@ export const reportRoutes = createRouter()
       },
     }),
     async (c) => {
-      const { from, to, format: asked } = c.req.valid('query');
-      const format = asked ?? (wantsCsv(c, undefined) ? 'csv' : 'json');
-      const pages = exportVouchers(c, from, to);
-      const name = `vouchers-${from}-${to}`;
-      let body: ReadableStream<Uint8Array>;
-      if (format === 'csv') {
-        body = csvStream(
-          [...VOUCHER_CSV_HEADER],
-          (async function* () {
-            for await (const page of pages) yield page.map(voucherCsvRow);
-          })(),
-        );
-        return download(c, body, CSV_TYPE, `${name}.csv`) as unknown as ReturnType<typeof ok<never>>;
-      }
-      if (format === 'tally') {
-        body = textStream(
-          tallyHead(await companyName(c)),
-          (async function* () {
-            for await (const page of pages) yield page.map(tallyVoucher).join('');
-          })(),
-          TALLY_TAIL,
-        );
-        return download(c, body, 'application/xml; charset=utf-8', `${name}.xml`) as unknown as ReturnType<
-          typeof ok<never>
-        >;
-      }
-      let first = true;
-      body = textStream(
-        '{"success":true,"data":[',
-        (async function* () {
-          for await (const page of pages) {
-            const json = page.map((v) => JSON.stringify({ ...v, entries: ledgerEntries(v) })).join(',');
-            if (!json) continue;
-            yield `${first ? '' : ','}${json}`;
-            first = false;
-          }
-        })(),
-        ']}',
-      );
-      c.header('Content-Type', 'application/json');
-      return c.body(body, 200) as unknown as ReturnType<typeof ok<never>>;
+      const { from, to, format } = c.req.valid('query');
+      const file = await voucherExport(c, from, to, format ?? (wantsCsv(c, undefined) ? 'csv' : 'json'));
+      // Typed routes know only c.json() results; the three formats are declared in the route.
+      return download(c, file) as unknown as ReturnType<typeof ok<never>>;
     },
   );
