@@ -189,18 +189,27 @@ export const defineRoute = <
   return createRoute(config as unknown as Omit<R, 'errors'>);
 };
 
-/** Wrap data in the success envelope. */
-export const ok = <T, S extends ContentfulStatusCode = 200>(c: Context<AppEnv>, data: T, status?: S) =>
-  c.json({ success: true as const, data }, status ?? (200 as S));
+/** The success envelope around `data`. */
+export const envelope = <T>(data: T) => ({ success: true as const, data });
 
-/** A page's `meta` in the envelope. */
-export const pageMeta = (p: Omit<Page<unknown>, 'items'>) => ({
+/** A page's `meta`. */
+const pageMeta = (p: Omit<Page<unknown>, 'items'>) => ({
   page: p.page,
   limit: p.limit,
   total: p.total,
   total_pages: Math.ceil(p.total / p.limit),
 });
 
-/** Wrap one page of a list in the success envelope with its meta; `shape` puts the items into a larger `data`. */
+/** One page of a list in the success envelope with its meta; `shape` puts the items into a larger `data`. */
+export const pageEnvelope = <T, D = T[]>(p: Page<T>, shape?: (items: T[]) => D) => ({
+  ...envelope(shape ? shape(p.items) : (p.items as D)),
+  meta: pageMeta(p),
+});
+
+/** Answer data in the success envelope. */
+export const ok = <T, S extends ContentfulStatusCode = 200>(c: Context<AppEnv>, data: T, status?: S) =>
+  c.json(envelope(data), status ?? (200 as S));
+
+/** Answer one page of a list in the success envelope. */
 export const okPage = <T, D = T[]>(c: Context<AppEnv>, p: Page<T>, shape?: (items: T[]) => D) =>
-  c.json({ success: true as const, data: shape ? shape(p.items) : (p.items as D), meta: pageMeta(p) }, 200);
+  c.json(pageEnvelope(p, shape), 200);

@@ -5,7 +5,8 @@ import { readAnyReplica } from '../../db/client';
 import { IfNoneMatch, pathParam } from '../../http/fields';
 import { createRouter, dataOf, defineRoute, jsonContent, ok, z } from '../../http/openapi';
 import { byIp, rateLimit } from '../../rate-limit/middleware';
-import { etagMatches, storefrontShop } from '../storefront/service';
+import { etagMatches } from '../storefront/cache';
+import { storefrontShop } from '../storefront/service';
 import { ImageBody, ProductImageSchema } from './schemas';
 import { addImage, deleteImage, IMAGE_CACHE_CONTROL, MAX_IMAGE_BYTES, storefrontImage } from './service';
 

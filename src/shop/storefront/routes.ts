@@ -1,18 +1,11 @@
 // /api/v1/storefront/{shop_slug}: the public catalog (no auth), cacheable, from any read replica.
 import { readAnyReplica } from '../../db/client';
 import { IfNoneMatch, pathParam } from '../../http/fields';
-import { createRouter, dataOf, defineRoute, pageOf, z } from '../../http/openapi';
+import { createRouter, dataOf, defineRoute, envelope, pageEnvelope, pageOf, z } from '../../http/openapi';
 import { byIp, rateLimit } from '../../rate-limit/middleware';
+import { cachedJson, cacheKey, clientCacheControl } from './cache';
 import { StorefrontProductSchema, StorefrontQuery, StorefrontRateSchema, slugParam } from './schemas';
-import {
-  cachedJson,
-  cacheKey,
-  clientCacheControl,
-  storefrontList,
-  storefrontProduct,
-  storefrontRates,
-  storefrontShop,
-} from './service';
+import { storefrontList, storefrontProduct, storefrontRates, storefrontShop } from './service';
 
 const tags = ['Storefront'];
 const middleware = [rateLimit('public', byIp, { failMode: 'open' }), readAnyReplica];
@@ -49,7 +42,9 @@ export const storefrontRoutes = createRouter()
     async (c) => {
       const shop = await storefrontShop(c, c.req.valid('param').shop_slug);
       const query = c.req.valid('query');
-      return cachedJson(c, shop, cacheKey(c, shop, 'products', query), () => storefrontList(c, shop, query));
+      return cachedJson(c, shop, cacheKey(c, shop, 'products', query), async () =>
+        pageEnvelope(await storefrontList(c, shop, query)),
+      );
     },
   )
   .openapi(
@@ -66,8 +61,8 @@ export const storefrontRoutes = createRouter()
     async (c) => {
       const { shop_slug, id } = c.req.valid('param');
       const shop = await storefrontShop(c, shop_slug);
-      return cachedJson(c, shop, cacheKey(c, shop, `products/${encodeURIComponent(id)}`), () =>
-        storefrontProduct(c, shop, id),
+      return cachedJson(c, shop, cacheKey(c, shop, `products/${encodeURIComponent(id)}`), async () =>
+        envelope(await storefrontProduct(c, shop, id)),
       );
     },
   )
@@ -87,6 +82,6 @@ export const storefrontRoutes = createRouter()
     }),
     async (c) => {
       const shop = await storefrontShop(c, c.req.valid('param').shop_slug);
-      return cachedJson(c, shop, cacheKey(c, shop, 'rates'), () => storefrontRates(c, shop));
+      return cachedJson(c, shop, cacheKey(c, shop, 'rates'), async () => envelope(await storefrontRates(c, shop)));
     },
   );

@@ -5,7 +5,7 @@
 // the pricing engine exactly as POST /pricing/quote would quote it — one line, no discount, supplied
 // in the shop's own state — at the sell rate in force on the shop-local day.
 //
-// Caching, in two layers:
+// Caching, in two layers (cache.ts):
 // - The Worker's own cache (caches.default, per colo) is keyed by shop id, the shop's
 //   catalog_version, the shop-local date and the normalised query. Every catalog write, every rate
 //   recorded or corrected and every change to the shop's tax settings or timezone bumps the version
@@ -25,13 +25,10 @@ import { toPage } from '../../db/list';
 import { pieces, products, shops } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { notFound } from '../../http/errors';
-import { errorText, log } from '../../http/logger';
-import { pageMeta } from '../../http/openapi';
 import type { AppEnv } from '../../http/types';
-import { sha256Base64Url } from '../../lib/encoding';
 import { quote } from '../../pricing/engine';
 import { type RateCandidate, type RateOnDay, rateOnDay } from '../../pricing/rate-on-day';
-import { addDays, shopDate, startOfShopDate } from '../../pricing/shop-day';
+import { shopDate } from '../../pricing/shop-day';
 import { imagesByProduct, imagesQuery } from '../images/read';
 import type { ProductImage } from '../images/schemas';
 import { saleItemOf, taxSettingsOf } from '../pricing/sale-item';
@@ -42,18 +39,6 @@ import type { StorefrontListOptions, StorefrontProduct } from './schemas';
 import { type StorefrontShop, storefrontShops } from './shop-memo';
 
 type C = Context<AppEnv>;
-
-/**
- * Browsers 30 s, shared caches 60 s, either may serve 60 s more while revalidating — each cut to
- * what is left of the shop-local day, so a page is never served after the day it was priced on.
- */
-export function clientCacheControl(secondsLeftInDay = Number.POSITIVE_INFINITY): string {
-  const left = Math.max(0, secondsLeftInDay);
-  const shared = Math.min(60, left);
-  return `public, max-age=${Math.min(30, left)}, s-maxage=${shared}, stale-while-revalidate=${Math.min(60, left - shared)}`;
-}
-/** How long a page stays in the Worker's cache for one catalog version. */
-export const STORED_TTL_SECONDS = 300;
 
 type ProductRow = typeof products.$inferSelect;
 type PieceRow = typeof pieces.$inferSelect;
@@ -178,10 +163,9 @@ export async function storefrontList(c: C, shop: ShopToday, o: StorefrontListOpt
   const day = { shop, rates: rates.map(toRateCandidate) };
   const piecesOf = byProduct(inStock);
   const imagesOf = imagesByProduct(c, images);
-  const list = toPage([rows, total] as const, o, (r) =>
+  return toPage([rows, total] as const, o, (r) =>
     toStorefrontProduct(day, r, imagesOf.get(r.id) ?? [], piecesOf.get(r.id)),
   );
-  return { success: true as const, data: list.items, meta: pageMeta(list) };
 }
 
 /** The product, the day's rates and its in-stock pieces: one batch. */
@@ -198,102 +182,21 @@ export async function storefrontProduct(c: C, shop: ShopToday, id: string) {
     imagesQuery(db, shop.id, [id]),
   ]);
   if (!row) throw notFound('Product');
-  return {
-    success: true as const,
-    data: toStorefrontProduct(
-      { shop, rates: rates.map(toRateCandidate) },
-      row,
-      imagesByProduct(c, images).get(id) ?? [],
-      inStock,
-    ),
-  };
+  return toStorefrontProduct(
+    { shop, rates: rates.map(toRateCandidate) },
+    row,
+    imagesByProduct(c, images).get(id) ?? [],
+    inStock,
+  );
 }
 
 /** The sell rate of each metal and purity the shop has priced, in force on its day. */
 export async function storefrontRates(c: C, shop: ShopToday) {
   const rows = await sellRatesQuery(dbOf(c), shop);
-  return {
-    success: true as const,
-    data: rows.map((r) => ({
-      metal: r.metal,
-      purity: r.purity,
-      rate_per_gram: r.ratePerGram,
-      effective_date: r.effectiveDate,
-    })),
-  };
-}
-
-/**
- * The cache key: the shop's id and catalog version, its date (what a price depends on beside the
- * version: the rate in force), the resource, and the validated query with defaults filled in and
- * keys sorted, so `?limit=20&page=1` and `?page=1` share one entry.
- */
-export function cacheKey(c: C, shop: ShopToday, resource: string, query: Record<string, unknown> = {}) {
-  const url = new URL(`/__storefront/${shop.id}/v${shop.catalogVersion}/${shop.today}/${resource}`, c.req.url);
-  for (const k of Object.keys(query).sort()) {
-    const v = query[k];
-    if (v !== undefined) url.searchParams.set(k, String(v));
-  }
-  return url.toString();
-}
-
-/** If-None-Match (weak comparison, RFC 9110 13.1.2): `*` or any listed tag equal to ours. */
-export function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  const bare = (t: string) => t.trim().replace(/^W\//, '');
-  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
-}
-
-/**
- * Answers from the Worker's cache, or produces the body, stores it (after the response, via
- * waitUntil) and answers. A failing cache is skipped, never an error. The response goes back
- * through the app's middleware, so request id, security headers and CORS apply to hits too.
- */
-export async function cachedJson(
-  c: C,
-  shop: ShopToday,
-  key: string,
-  produce: () => Promise<unknown>,
-): Promise<Response> {
-  const cache = caches.default;
-  const keyRequest = new Request(key);
-  const hit = await cache.match(keyRequest).catch((err) => {
-    log('warn', 'storefront cache read failed', { error: errorText(err) });
-    return undefined;
-  });
-
-  let body: ReadableStream | string | null;
-  let etag: string;
-  if (hit?.headers.get('ETag')) {
-    etag = hit.headers.get('ETag')!;
-    body = hit.body;
-    c.header('X-Cache', 'HIT');
-  } else {
-    const text = JSON.stringify(await produce());
-    etag = `"${await sha256Base64Url(text)}"`;
-    body = text;
-    c.header('X-Cache', 'MISS');
-    const stored = new Response(text, {
-      headers: {
-        'Content-Type': 'application/json; charset=UTF-8',
-        'Cache-Control': `public, max-age=${STORED_TTL_SECONDS}`,
-        ETag: etag,
-      },
-    });
-    c.executionCtx.waitUntil(
-      cache
-        .put(keyRequest, stored)
-        .catch((err) => log('warn', 'storefront cache write failed', { error: errorText(err) })),
-    );
-  }
-
-  c.header('ETag', etag);
-  const midnight = Date.parse(startOfShopDate(addDays(shop.today, 1), shop.timezone));
-  c.header('Cache-Control', clientCacheControl(Math.floor((midnight - Date.now()) / 1000)));
-  if (etagMatches(c.req.header('If-None-Match'), etag)) {
-    if (body instanceof ReadableStream) await body.cancel();
-    return c.body(null, 304);
-  }
-  c.header('Content-Type', 'application/json; charset=UTF-8');
-  return c.newResponse(body, 200);
+  return rows.map((r) => ({
+    metal: r.metal,
+    purity: r.purity,
+    rate_per_gram: r.ratePerGram,
+    effective_date: r.effectiveDate,
+  }));
 }
