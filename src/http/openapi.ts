@@ -186,7 +186,7 @@ export const defineRoute = <
   };
   // Typed as declared: handlers return the route's own (success) responses; errors are thrown, and
   // the empty strict query gives a handler nothing to read.
-  return createRoute(config as unknown as Omit<R, 'errors'>);
+  return createRoute(config as unknown as Omit<R, 'errors' | 'idempotent'>);
 };
 
 /** The success envelope around `data`. */
