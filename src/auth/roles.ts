@@ -1,5 +1,7 @@
 // The role ladder (cashier < manager < owner) and the one check a service makes when a rule, not the
-// route, needs a higher role (a credit limit, a discount over the cashier's share, inactive products).
+// route, needs a higher role (a credit limit, a khata credit, inactive products, an overridden price or
+// given rate, another State's supply). A refusal the batch decides (a cashier's discount or cash payout
+// over the shop's limit) is worded by roleRefusal alike.
 import type { Context } from 'hono';
 import type { Role } from '../db/schema';
 import { authOf } from '../http/caller';

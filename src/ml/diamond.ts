@@ -68,7 +68,7 @@ export function encodeDiamonds(items: readonly DiamondItem[], imp: Imputation): 
   return out;
 }
 
-export interface DiamondPrice {
+interface DiamondPrice {
   price_usd_cents: number;
   low_usd_cents: number;
   high_usd_cents: number;

@@ -8,6 +8,7 @@ import { dbOf } from '../../db/client';
 import { likeContains } from '../../db/conditions';
 import { isUniqueViolation } from '../../db/errors';
 import { type Page, pageQueries, toPage } from '../../db/list';
+import { changedColumns } from '../../db/optimistic';
 import { customers } from '../../db/schema';
 import { inShop } from '../../db/scope';
 import { authOf } from '../../http/caller';
@@ -92,22 +93,24 @@ export const getCustomer = async (c: C, id: string) => toCustomer(await findCust
 
 /** Any role edits contact details; the credit limit is manager+. A limit below the current balance is
  * allowed: it stops further credit, it does not call in the debt. */
+/** Each field a PATCH may give, and its column. */
+const COLUMNS = {
+  name: 'name',
+  phone: 'phone',
+  email: 'email',
+  address: 'address',
+  pan: 'pan',
+  form60_ref: 'form60Ref',
+  gstin: 'gstin',
+  credit_limit: 'creditLimit',
+} as const satisfies Record<keyof UpdateCustomerInput, keyof CustomerRow>;
+
 export async function updateCustomer(c: C, id: string, patch: UpdateCustomerInput): Promise<Customer> {
   if (patch.credit_limit !== undefined) requireRole(c, 'manager', 'Changing a credit limit');
-  const COLUMNS = {
-    name: 'name',
-    phone: 'phone',
-    email: 'email',
-    address: 'address',
-    pan: 'pan',
-    form60_ref: 'form60Ref',
-    gstin: 'gstin',
-    credit_limit: 'creditLimit',
+  const changes: Partial<CustomerRow> = {
+    ...changedColumns<keyof UpdateCustomerInput, CustomerRow>(patch, COLUMNS),
+    updatedAt: nowIso(),
   };
-  const changes: Partial<CustomerRow> = { updatedAt: nowIso() };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v !== undefined) Object.assign(changes, { [COLUMNS[k as keyof typeof COLUMNS]]: v });
-  }
   let rows: CustomerRow[];
   try {
     // RETURNING gives the row as written, khata_balance included, without a second read.

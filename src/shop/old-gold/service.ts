@@ -11,7 +11,7 @@
 import { and, desc, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { auditQuery, auditQueryWhen } from '../../audit/record';
-import { hasRole } from '../../auth/roles';
+import { hasRole, roleRefusal } from '../../auth/roles';
 import { type Db, dbOf } from '../../db/client';
 import { inList, inRange } from '../../db/conditions';
 import { isConstraintViolation } from '../../db/errors';
@@ -102,17 +102,12 @@ interface Payout {
 }
 
 const payoutOverLimit = (p: Payout) =>
-  new ApiError(
-    403,
-    'FORBIDDEN',
-    'Paying this much cash to one person in a day needs the manager role or higher (Income-tax Act s.40A(3))',
-    [
-      {
-        path: 'payments',
-        message: `cash ${p.cash} + paid earlier today ${p.cash_today} is over the shop's cash_payout_limit_paise ${p.cash_payout_limit_paise}`,
-      },
-    ],
-  );
+  roleRefusal('manager', 'Paying this much cash to one person in a day (Income-tax Act s.40A(3))', [
+    {
+      path: 'payments',
+      message: `cash ${p.cash} + paid earlier today ${p.cash_today} is over the shop's cash_payout_limit_paise ${p.cash_payout_limit_paise}`,
+    },
+  ]);
 
 /** The 403 after the batch refused a cashier's payout: the batch decided, this read only words it. */
 async function payoutRefusal(db: Db, shopId: string, customerId: string | null, day: string, cash: number) {

@@ -8,8 +8,8 @@ import { StockSchema as OldGoldStockSchema } from '../old-gold/schemas';
 import { LEDGER_TENDERS } from './vouchers';
 
 export const DAY_BOOK_TENDERS = [...LEDGER_TENDERS, 'old_gold', 'unrecorded'] as const;
-export const DAY_BOOK_KINDS = ['sale', 'void', 'khata_payment', 'purchase'] as const;
-export const SUMMARY_GROUPS = ['day', 'category', 'cashier', 'metal'] as const;
+const DAY_BOOK_KINDS = ['sale', 'void', 'khata_payment', 'purchase'] as const;
+const SUMMARY_GROUPS = ['day', 'category', 'cashier', 'metal'] as const;
 
 const paise = z.number().int();
 const mg = z.number().int();
